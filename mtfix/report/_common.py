@@ -1,0 +1,214 @@
+"""Helpers shared by the views: edit segments, counts, terminal width and ANSI styling."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mtfix.diff import Edit
+from mtfix.result import Result, SentenceResult
+
+STDIN_NAME = "<stdin>"
+
+# SGR codes per style. Deletions and insertions differ by decoration as well as
+# colour so that the views do not rely on colour alone.
+ANSI = {
+    "del": "\x1b[31;9m",  # red, struck through
+    "ins": "\x1b[32;4m",  # green, underlined
+    "note": "\x1b[2;3m",  # dim italic
+    "dim": "\x1b[2m",
+    "bold": "\x1b[1m",
+}
+RESET = "\x1b[0m"
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+# wdiff-style markers used when colour is off.
+MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of a sentence: unchanged text, a deletion or an insertion."""
+
+    kind: str  # "equal", "delete" or "insert"
+    text: str
+    edit: Edit | None = None
+    edit_index: int | None = None  # position of the edit in ``Result.edits``
+
+
+def display_name(result: Result) -> str:
+    return result.name or STDIN_NAME
+
+
+def indexed_edits(result: Result) -> list[tuple[SentenceResult, list[tuple[int, Edit]]]]:
+    """Each sentence with its edits numbered as in ``Result.edits`` (the index the HTML exposes)."""
+    out: list[tuple[SentenceResult, list[tuple[int, Edit]]]] = []
+    n = 0
+    for s in result.sentences:
+        numbered = list(enumerate(s.edits, start=n))
+        n += len(s.edits)
+        out.append((s, numbered))
+    return out
+
+
+def segments(text: str, base: int, edits: Iterable[tuple[int, Edit]]) -> list[Segment]:
+    """Split ``text`` (found at offset ``base`` of the document) into equal/delete/insert runs.
+
+    Deleted text is taken from ``text`` itself rather than ``Edit.original`` so the left-hand
+    side always shows exactly what the source held at those offsets.
+    """
+    out: list[Segment] = []
+    pos = base
+    for k, e in sorted(edits, key=lambda ke: (ke[1].start, ke[1].end, ke[0])):
+        start = max(e.start, pos)  # defensive: overlapping edits must not duplicate text
+        end = max(e.end, start)
+        if start > pos:
+            out.append(Segment("equal", text[pos - base:start - base]))
+        if end > start:
+            out.append(Segment("delete", text[start - base:end - base], e, k))
+        if e.replacement:
+            out.append(Segment("insert", e.replacement, e, k))
+        pos = max(pos, end)
+    if pos - base < len(text):
+        out.append(Segment("equal", text[pos - base:]))
+    return out
+
+
+@dataclass(frozen=True)
+class Counts:
+    documents: int
+    sentences: int
+    changed: int
+    edits: int
+    rejected: int
+
+
+def counts(results: Sequence[Result]) -> Counts:
+    sents = [s for r in results for s in r.sentences]
+    return Counts(len(results), len(sents), sum(s.changed for s in sents),
+                  sum(len(s.edits) for s in sents), sum(s.status == "rejected" for s in sents))
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(results: Sequence[Result]) -> str:
+    c = counts(results)
+    line = f"{plural(c.sentences, 'sentence')}, {c.changed} changed, {plural(c.edits, 'edit')}"
+    if c.rejected:
+        line += f", {c.rejected} rejected"
+    return line
+
+
+# --- terminal text -------------------------------------------------------------------------
+
+def sanitize(text: str, keep: str = "") -> str:
+    """Replace control characters (ESC included) so input text cannot drive the terminal."""
+    return "".join(ch if ch in keep or unicodedata.category(ch) != "Cc" else "\ufffd" for ch in text)
+
+
+def char_width(ch: str) -> int:
+    """Terminal columns taken by ``ch``; errs on the wide side where terminals disagree."""
+    if ch == "\ufe0f":
+        # Emoji presentation selector: terminals often widen the preceding narrow char to 2.
+        return 1
+    cat = unicodedata.category(ch)
+    if cat in ("Mn", "Me", "Cf", "Cc") or unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` occupies, ANSI escapes excluded."""
+    return sum(char_width(ch) for ch in ANSI_RE.sub("", text))
+
+
+def truncate(text: str, width: int) -> str:
+    """Cut plain ``text`` to ``width`` columns, ending with an ellipsis when cut."""
+    if display_width(text) <= width:
+        return text
+    out, w = [], 0
+    for ch in text:
+        cw = char_width(ch)
+        if w + cw > width - 1:
+            break
+        out.append(ch)
+        w += cw
+    return "".join(out) + ("…" if width >= 1 else "")
+
+
+def style(text: str, name: str | None, color: bool) -> str:
+    """Wrap ``text`` in the ANSI style ``name``, per line so pagers like ``less -R`` keep it."""
+    if not color or not name or not text:
+        return text
+    code = ANSI[name]
+    return "\n".join(f"{code}{part}{RESET}" if part else part for part in text.split("\n"))
+
+
+Cell = tuple[str, str | None]  # one character and its style
+
+
+def cells(text: str, name: str | None = None) -> list[Cell]:
+    return [(ch, name) for ch in text]
+
+
+def wrap_cells(line: Sequence[Cell], width: int) -> list[list[Cell]]:
+    """Greedy word wrap of styled characters to ``width`` columns; long words are split."""
+    width = max(width, 1)
+    tokens: list[list[Cell]] = []
+    for c in line:
+        if tokens and tokens[-1][0][0].isspace() == c[0].isspace():
+            tokens[-1].append(c)
+        else:
+            tokens.append([c])
+    rows: list[list[Cell]] = [[]]
+    w = 0
+    for tok in tokens:
+        tw = sum(char_width(ch) for ch, _ in tok)
+        if tok[0][0].isspace():
+            if w == 0:
+                continue  # no leading blanks on a wrapped row
+            if w + tw <= width:
+                rows[-1].extend(tok)
+                w += tw
+            else:
+                rows.append([])
+                w = 0
+            continue
+        if w + tw > width and w > 0:
+            rows.append([])
+            w = 0
+        if tw <= width:
+            rows[-1].extend(tok)
+            w += tw
+            continue
+        for c in tok:  # a word wider than the column: split by character
+            cw = char_width(c[0])
+            if cw and w + cw > width and w > 0:
+                rows.append([])
+                w = 0
+            rows[-1].append(c)
+            w += cw
+    for row in rows:
+        while row and row[-1][0].isspace():
+            row.pop()
+    return rows
+
+
+def render_cells(row: Sequence[Cell], color: bool) -> str:
+    """Characters to a string, opening and closing ANSI styles around each styled run."""
+    out: list[str] = []
+    i = 0
+    while i < len(row):
+        j = i
+        while j < len(row) and row[j][1] == row[i][1]:
+            j += 1
+        out.append(style("".join(ch for ch, _ in row[i:j]), row[i][1], color))
+        i = j
+    return "".join(out)
+
+
+def cells_width(row: Sequence[Cell]) -> int:
+    return sum(char_width(ch) for ch, _ in row)

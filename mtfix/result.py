@@ -1,0 +1,94 @@
+"""What a correction returns: frozen values with offsets into the original text and serializers.
+
+Kept free of torch so that reporters (and ``mtfix review`` on a saved JSON) need no model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mtfix.diff import Edit
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Everything needed to compare two results later (cf. sacrebleu's signatures)."""
+
+    version: str  # mtfix version
+    model: str  # model id, e.g. "HuggingFaceTB/SmolLM2-135M-Instruct+prompt"
+    revision: str  # model revision: a short content hash of the weights/adapter used
+    decoding: dict[str, Any] = field(default_factory=dict)  # settings that change outputs (Config.decoding())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "model": self.model, "revision": self.revision,
+                "decoding": dict(self.decoding)}
+
+    def format(self) -> str:
+        """One line, sacrebleu style: ``mtfix:0.1.0|model:...|rev:...|greedy|max_new:...``."""
+        dec = "|".join(f"{k}:{v}" for k, v in sorted(self.decoding.items()))
+        return f"mtfix:{self.version}|model:{self.model}|rev:{self.revision}|{dec}"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Signature:
+        return cls(d["version"], d["model"], d["revision"], dict(d.get("decoding", {})))
+
+
+@dataclass(frozen=True)
+class SentenceResult:
+    """One source sentence and what became of it."""
+
+    index: int  # sentence number in the document, from 0
+    paragraph: int  # paragraph number, from 0
+    start: int  # code-point offsets of the source sentence in the original text
+    end: int
+    source: str  # the source sentence (== original[start:end])
+    output: str  # the sentence as it stands in the corrected text (== source when not changed)
+    status: str  # "unchanged" (model kept it), "rewritten" (accepted), "rejected" (a guard refused it)
+    reason: str = ""  # why a rewrite was rejected ("chat artefact", "length ratio", ...); empty otherwise
+    proposal: str = ""  # what the model proposed (even if rejected)
+    score: float | None = None  # the model's mean log-probability of its proposal, per token
+    edits: tuple[Edit, ...] = ()  # edits with offsets into the original document
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "paragraph": self.paragraph, "start": self.start, "end": self.end,
+                "source": self.source, "output": self.output, "status": self.status,
+                "reason": self.reason, "proposal": self.proposal, "score": self.score,
+                "edits": [e.to_dict() for e in self.edits]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SentenceResult:
+        edits = tuple(Edit(**e) for e in d.get("edits", []))
+        return cls(d["index"], d["paragraph"], d["start"], d["end"], d["source"], d["output"],
+                   d["status"], d.get("reason", ""), d.get("proposal", ""), d.get("score"), edits)
+
+
+@dataclass(frozen=True)
+class Result:
+    """The correction of one document (a file, a line in ``--lines`` mode, or a string)."""
+
+    source: str  # the original text, exactly as given
+    text: str  # the corrected text: ``apply_edits(source, edits)``
+    sentences: tuple[SentenceResult, ...]
+    signature: Signature
+    name: str = ""  # where the text came from (file name, "<stdin>", line number); may be empty
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        """All edits of the document, in order, offsets into ``source``."""
+        return tuple(e for s in self.sentences for e in s.edits)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schema": SCHEMA_VERSION, "name": self.name, "signature": self.signature.to_dict(),
+                "source": self.source, "text": self.text,
+                "sentences": [s.to_dict() for s in self.sentences]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Result:
+        return cls(d["source"], d["text"], tuple(SentenceResult.from_dict(s) for s in d["sentences"]),
+                   Signature.from_dict(d["signature"]), d.get("name", ""))
