@@ -1,0 +1,6 @@
+"""``python -m mtfix``."""
+import sys
+
+from mtfix.cli import main
+
+sys.exit(main())

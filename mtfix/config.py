@@ -1,0 +1,52 @@
+"""Every default in one place. The CLI reads its defaults from here and shows them in ``--help``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# The system prompt used when the model directory does not bring its own (the base instruct model).
+DEFAULT_SYSTEM_PROMPT = (
+    "You fix machine-translated English. Rewrite the user's sentence as fluent, grammatical "
+    "English with the same meaning, changing as few words as possible. If it is already fine, "
+    "repeat it unchanged. Reply with the sentence only."
+)
+
+# Few-shot turns shown to the base model before the real sentence: they teach the format
+# (one sentence back, no chat) far better than instructions alone.
+DEFAULT_FEW_SHOT: tuple[tuple[str, str], ...] = (
+    ("This offer suck.", "This offer sucks."),
+    ("The President have repeatedly said that we are not looking for enemies.",
+     "The President has repeatedly said that we are not looking for enemies."),
+    ("The meeting will take place on Monday in Geneva.",
+     "The meeting will take place on Monday in Geneva."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Decoding, batching and guard settings; frozen, so derive variants with :meth:`with_`."""
+
+    batch_size: int = 8  # sentences per generate() call, after sorting by length
+    max_input_tokens: int = 160  # longer sentences are passed through untouched (length guard)
+    max_new_tokens_ratio: float = 1.5  # new-token budget per input token...
+    max_new_tokens_extra: int = 8  # ...plus this many
+    num_threads: int = 0  # torch CPU threads; 0 = one per core
+    min_chrf: float = 45.0  # a rewrite further than this chrF from its source is refused (invented content)
+    max_length_ratio: float = 1.6  # refuse rewrites longer than this times the source (in characters)...
+    min_length_ratio: float = 0.6  # ...or shorter than this
+    system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
+    few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
+
+    def with_(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
+        return replace(self, **changes)
+
+    def decoding(self) -> dict[str, Any]:
+        """The settings that change outputs, for signatures."""
+        return {"strategy": "greedy", "max_input_tokens": self.max_input_tokens,
+                "max_new": f"{self.max_new_tokens_ratio}x+{self.max_new_tokens_extra}",
+                "min_chrf": self.min_chrf,
+                "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}"}
+
+
+DEFAULT = Config()

@@ -1,0 +1,149 @@
+"""Keep or rewrite: clean a model proposal, then accept it only if every guard passes.
+
+A rejected proposal never reaches the corrected text: the sentence is kept as it was and the
+reason is reported. Guards are cheap, pure-Python checks; the model's own scores are compared too.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mtfix.config import DEFAULT, Config
+from mtfix.rewrite import Rewrite
+
+# Chat openers a prompted instruct model puts before its answer ("Sure! Here is the corrected sentence:").
+_OPENER = re.compile(
+    r"^\s*(?:(?:sure|certainly|of course|okay|ok|absolutely|great)\b[!.,]*\s*)?"
+    r"(?:(?:here\s+is|here's|this\s+is)\b[^:\n]{0,60}:|(?:the\s+)?(?:corrected|fixed|revised|rewritten)"
+    r"(?:\s+(?:sentence|text|version))?\s*(?:is\s*)?:|(?:answer|output|correction)\s*:)\s*",
+    re.IGNORECASE)
+# Residue no genuine correction of an English sentence contains.
+_ARTEFACT = re.compile(
+    r"<\|im_(?:start|end)\|>|\b(?:as an ai|i'm sorry|i am sorry|i cannot|language model|"
+    r"corrected sentence|here is the|here's the)\b", re.IGNORECASE)
+_QUOTES = {'"': '"', "“": "”", "'": "'", "«": "»", "‘": "’", "`": "`"}
+# Quotes, brackets and dashes frame speech in MT news ("“…, – said the Minister. – …”"): a rewrite
+# that adds or drops one breaks the surrounding text, so their counts must not change.
+_FRAME = "\"“”„«»()[]–—"
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SENT_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's decision for one sentence."""
+
+    output: str  # the sentence as it goes into the corrected text
+    status: str  # "unchanged", "rewritten" or "rejected"
+    reason: str = ""  # why a proposal was rejected
+    proposal: str = ""  # the cleaned proposal
+
+
+def clean(proposal: str, source: str) -> str:
+    """Strip chat artefacts the source did not have: openers, wrapping quotes, extra lines and sentences."""
+    text = proposal.strip()
+    if "\n" not in source:
+        text = text.split("\n", 1)[0].strip() if text else text
+    opener = _OPENER.match(text)
+    if opener and not _OPENER.match(source):
+        text = text[opener.end():].strip()
+    while len(text) >= 2 and _QUOTES.get(text[0]) == text[-1] and not (
+            source[:1] == text[0] and source[-1:] == text[-1]):
+        text = text[1:-1].strip()
+    text = _trim_extra_sentences(text, source)
+    # A heading or a line without a full stop keeps its bare ending.
+    if source[-1:].isalnum() and text[-1:] in ".!?" and text[:-1].strip():
+        text = text[:-1]
+    return text
+
+
+def _trim_extra_sentences(text: str, source: str) -> str:
+    """Keep as many sentences as the source has: a further one is the model talking."""
+    allowed = len(_SENT_END.findall(source))
+    ends = list(_SENT_END.finditer(text))
+    if len(ends) > allowed:
+        return text[:ends[allowed].start() + 1].rstrip()
+    return text
+
+
+def judge(source: str, rewrite: Rewrite, config: Config = DEFAULT) -> Verdict:
+    """Accept ``rewrite`` for ``source`` only if it is clean, faithful and preferred by the model."""
+    if rewrite.skipped:
+        return Verdict(source, "unchanged", "", "")
+    proposal = clean(rewrite.text, source)
+    if proposal == source:
+        return Verdict(source, "unchanged", "", proposal)
+    reason = _refusal(source, proposal, rewrite, config)
+    if reason:
+        return Verdict(source, "rejected", reason, proposal)
+    return Verdict(proposal, "rewritten", "", proposal)
+
+
+def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> str:
+    """The first guard that refuses ``proposal``, or ``""``."""
+    if not proposal.strip():
+        return "empty rewrite"
+    if rewrite.truncated:
+        return "unfinished (token budget)"
+    if _ARTEFACT.search(proposal) and not _ARTEFACT.search(source):
+        return "chat artefact"
+    if ("\n" in proposal) != ("\n" in source) or proposal.count("\n") != source.count("\n"):
+        return "line breaks changed"
+    ratio = len(proposal) / max(1, len(source))
+    if not config.min_length_ratio <= ratio <= config.max_length_ratio:
+        return f"length ratio {ratio:.2f}"
+    if any(source.count(c) != proposal.count(c) for c in _FRAME):
+        return "quotes or dashes changed"
+    if sorted(_NUMBER.findall(source)) != sorted(_NUMBER.findall(proposal)):
+        return "numbers changed"
+    lost = {n.lower() for n in _names(source)} - {w.lower() for w in _WORD.findall(proposal)}
+    if lost:
+        return f"name dropped ({sorted(lost)[0]})"
+    gap = _largest_gap(source, proposal)
+    if gap:
+        return gap
+    if _chrf(source, proposal) < config.min_chrf:
+        return "too different from the source"
+    if rewrite.score is not None and rewrite.keep_score is not None and rewrite.score < rewrite.keep_score:
+        return "model prefers the original"
+    return ""
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words not at a sentence start: names, which a rewrite must keep."""
+    words = list(_WORD.finditer(text))
+    names = set()
+    for prev, word in zip(words, words[1:]):
+        between = text[prev.end():word.start()]
+        if word.group()[:1].isupper() and not re.search(r"[.!?:\"“«]", between):
+            names.add(word.group())
+    return names
+
+
+def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:
+    """Refuse a run of ``limit`` or more words dropped from, or invented in, the source."""
+    a = [w.lower() for w in _WORD.findall(source)]
+    b = [w.lower() for w in _WORD.findall(proposal)]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if (i2 - i1) - (j2 - j1) >= limit:
+            return f"content dropped ({' '.join(a[i1:i2][:6])})"
+        if (j2 - j1) - (i2 - i1) >= limit:
+            return f"content invented ({' '.join(b[j1:j2][:6])})"
+    return ""
+
+
+def _chrf(source: str, proposal: str) -> float:
+    return _chrf_metric().sentence_score(proposal, [source]).score
+
+
+@functools.lru_cache(maxsize=1)
+def _chrf_metric() -> Any:
+    from sacrebleu.metrics import CHRF
+
+    return CHRF()

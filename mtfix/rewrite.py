@@ -1,0 +1,149 @@
+"""The rewriting model: a batch of sentences in, one rewrite per sentence out, plus scores.
+
+:class:`Rewriter` is the small interface the pipeline depends on; :class:`TransformersRewriter`
+implements it with a decoder-only causal LM (SmolLM2-135M-Instruct, prompted or LoRA-tuned) behind a
+chat prompt. Decoding is greedy (never sampled), in batches of similar length. torch and transformers
+are imported only when a model is loaded.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from mtfix.config import DEFAULT, Config
+from mtfix.modelstore import ModelError, ModelSpec
+from mtfix.prompt import PromptFormat
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """What the model proposed for one sentence."""
+
+    text: str  # the raw proposal, stripped (artefacts are the gate's business); == source if skipped
+    score: float | None = None  # mean log-probability per generated token of ``text``
+    keep_score: float | None = None  # mean log-probability per token of repeating the source unchanged
+    truncated: bool = False  # generation hit its token budget before ending the sentence
+    skipped: str = ""  # why the model was not run ("too long"); empty when it was
+
+
+class Rewriter(Protocol):
+    """Anything that rewrites a batch of sentences; the pipeline needs nothing more."""
+
+    model_id: str
+    revision: str
+
+    def rewrite(self, sentences: Sequence[str]) -> list[Rewrite]:
+        """One :class:`Rewrite` per sentence, in the order given."""
+        ...
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - depends on the install
+        raise ModelError("torch is not installed; run `make setup` (or pip install torch==2.13.0)") from None
+    return torch
+
+
+class TransformersRewriter:
+    """A causal LM behind a chat prompt, loaded from a :class:`ModelSpec`."""
+
+    def __init__(self, spec: ModelSpec, config: Config = DEFAULT) -> None:
+        torch = _torch()
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+        torch.set_num_threads(config.num_threads or os.cpu_count() or 1)
+        self.config = config
+        self.model_id = spec.model_id
+        self.revision = spec.revision
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(spec.weights))
+            model = AutoModelForCausalLM.from_pretrained(str(spec.weights), dtype=torch.float32)
+            if spec.adapter is not None:
+                from peft import PeftModel
+
+                model = PeftModel.from_pretrained(model, str(spec.adapter)).merge_and_unload()
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load model from {spec.weights}: {exc}") from None
+        self.model = model.eval()
+        prompt = spec.prompt or {}
+        self.format = PromptFormat(self.tokenizer, prompt.get("system", config.system_prompt),
+                                   [tuple(p) for p in prompt.get("few_shot", config.few_shot)])
+        self.end_id = self.format.end_id
+        self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.end_id
+
+    def rewrite(self, sentences: Sequence[str]) -> list[Rewrite]:
+        """Greedy rewrites of ``sentences``, batched by length; over-long ones pass through untouched."""
+        torch = _torch()
+        out: list[Rewrite | None] = [None] * len(sentences)
+        lengths = [len(self.tokenizer.encode(s, add_special_tokens=False)) for s in sentences]
+        todo = []
+        for i, (s, n) in enumerate(zip(sentences, lengths)):
+            if not s.strip():
+                out[i] = Rewrite(s, skipped="empty")
+            elif n > self.config.max_input_tokens:
+                out[i] = Rewrite(s, skipped="too long")
+            else:
+                todo.append(i)
+        todo.sort(key=lambda i: lengths[i])
+        bs = max(1, self.config.batch_size)
+        with torch.inference_mode():
+            for b in range(0, len(todo), bs):
+                idx = todo[b:b + bs]
+                batch = [sentences[i] for i in idx]
+                budget = math.ceil(max(lengths[i] for i in idx) * self.config.max_new_tokens_ratio)
+                gens = self._generate(batch, budget + self.config.max_new_tokens_extra)
+                keeps = self.score_pairs(batch, batch)
+                for i, (text, score, truncated), keep in zip(idx, gens, keeps):
+                    out[i] = Rewrite(text, score, keep, truncated)
+        return [r for r in out if r is not None]
+
+    def _left_pad(self, seqs: list[list[int]]) -> tuple[Any, Any]:
+        torch = _torch()
+        width = max(len(s) for s in seqs)
+        ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(seqs), width), dtype=torch.long)
+        for row, s in enumerate(seqs):
+            ids[row, width - len(s):] = torch.tensor(s, dtype=torch.long)
+            mask[row, width - len(s):] = 1
+        return ids, mask
+
+    def _generate(self, batch: list[str], max_new_tokens: int) -> list[tuple[str, float, bool]]:
+        torch = _torch()
+        ids, mask = self._left_pad([self.format.prompt(s) for s in batch])
+        gen = self.model.generate(
+            input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
+            num_beams=1, temperature=None, top_p=None, top_k=None, repetition_penalty=None,
+            eos_token_id=self.end_id, pad_token_id=self.pad_id,
+            return_dict_in_generate=True, output_logits=True)
+        new = gen.sequences[:, ids.shape[1]:]
+        logprobs = torch.stack(gen.logits, dim=1).float().log_softmax(-1)
+        chosen = logprobs.gather(-1, new[:, :logprobs.shape[1]].unsqueeze(-1)).squeeze(-1)
+        results = []
+        for row in range(len(batch)):
+            toks = new[row].tolist()
+            ended = self.end_id in toks
+            n = toks.index(self.end_id) + 1 if ended else len(toks)
+            score = float(chosen[row, :n].mean()) if n else 0.0
+            text = self.tokenizer.decode(toks[:n], skip_special_tokens=True).strip()
+            results.append((text, score, not ended))
+        return results
+
+    def score_pairs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[float]:
+        """Mean log-probability per token of each candidate (plus end of turn) as the answer to its source."""
+        torch = _torch()
+        prompts = [self.format.prompt(s) for s in sources]
+        answers = [self.format.answer(c) for c in candidates]
+        ids, mask = self._left_pad([p + a for p, a in zip(prompts, answers)])
+        with torch.inference_mode():
+            logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
+        logprobs = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+        width = ids.shape[1]
+        return [float(logprobs[row, width - 1 - len(a):].mean()) for row, a in enumerate(answers)]
+
