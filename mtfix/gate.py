@@ -28,6 +28,7 @@ _QUOTES = {'"': '"', "“": "”", "'": "'", "«": "»", "‘": "’", "`": "`"}
 # Quotes, brackets and dashes frame speech in MT news ("“…, – said the Minister. – …”"): a rewrite
 # that adds or drops one breaks the surrounding text, so their counts must not change.
 _FRAME = "\"“”„«»()[]–—"
+_FRAME_ENDS = "\"“”„«»–—"  # what may open or close a sentence of quoted speech
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENT_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
@@ -55,9 +56,21 @@ def clean(proposal: str, source: str) -> str:
             source[:1] == text[0] and source[-1:] == text[-1]):
         text = text[1:-1].strip()
     text = _trim_extra_sentences(text, source)
+    text = _restore_frame(text, source)
     # A heading or a line without a full stop keeps its bare ending.
     if source[-1:].isalnum() and text[-1:] in ".!?" and text[:-1].strip():
         text = text[:-1]
+    return text
+
+
+def _restore_frame(text: str, source: str) -> str:
+    """Put back a leading dash or quote, or a closing quote, that the model dropped from the ends."""
+    lead = re.match(rf"[{_FRAME_ENDS}\s]*", source).group()
+    if lead and not text.startswith(lead):
+        text = lead + text.lstrip(_FRAME_ENDS + " ")
+    tail = re.search(rf"[{_FRAME_ENDS}]*$", source).group()
+    if tail and not text.endswith(tail):
+        text = text.rstrip(_FRAME_ENDS) + tail
     return text
 
 
@@ -100,14 +113,15 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
         return "quotes or dashes changed"
     if sorted(_NUMBER.findall(source)) != sorted(_NUMBER.findall(proposal)):
         return "numbers changed"
-    lost = {n.lower() for n in _names(source)} - {w.lower() for w in _WORD.findall(proposal)}
+    kept = {w.lower() for w in _WORD.findall(proposal)}
+    lost = {name for name in _names(source) if name.lower() not in kept}
     if lost:
         return f"name dropped ({sorted(lost)[0]})"
+    if _chrf(source, proposal) < config.min_chrf:
+        return "too different from the source"
     gap = _largest_gap(source, proposal)
     if gap:
         return gap
-    if _chrf(source, proposal) < config.min_chrf:
-        return "too different from the source"
     if rewrite.score is not None and rewrite.keep_score is not None and rewrite.score < rewrite.keep_score:
         return "model prefers the original"
     return ""

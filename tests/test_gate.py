@@ -1,0 +1,70 @@
+"""The gate: cleaning chat artefacts off proposals, and each guard refusing what it should."""
+from __future__ import annotations
+
+import pytest
+
+from mtfix.gate import clean, judge
+from mtfix.rewrite import Rewrite
+
+CLEAN_CASES = [  # (proposal, source, cleaned)
+    ("Sure! Here is the corrected sentence: This offer sucks.", "This offer suck.", "This offer sucks."),
+    ("Corrected sentence: This offer sucks.", "This offer suck.", "This offer sucks."),
+    ('"This offer sucks."', "This offer suck.", "This offer sucks."),
+    ("“This offer sucks.”", "This offer suck.", "This offer sucks."),
+    ("This offer sucks. I hope this helps!", "This offer suck.", "This offer sucks."),
+    ("This offer sucks.\nExplanation: agreement.", "This offer suck.", "This offer sucks."),
+    ("New budget for the libraries.", "New budget for the library", "New budget for the libraries"),
+    ("The libraries are closed.", "– The libraries is closed.", "– The libraries are closed."),
+    ("people cannot take the books.", "people cannot to take the books.”", "people cannot take the books.”"),
+    # What the source itself has is kept.
+    ('"Quoted," he said.', '"Quoted," he say.', '"Quoted," he said.'),
+    ("Two sentences. Both kept.", "Two sentence. Both kept.", "Two sentences. Both kept."),
+]
+
+
+@pytest.mark.parametrize(("proposal", "source", "cleaned"), CLEAN_CASES)
+def test_clean(proposal: str, source: str, cleaned: str) -> None:
+    assert clean(proposal, source) == cleaned
+
+
+GOOD = Rewrite("", score=-0.1, keep_score=-1.0)
+REFUSALS = [  # (source, proposal, reason starts with)
+    ("This offer suck.", "", "empty rewrite"),
+    ("This offer suck.", "As an AI language model I think this offer sucks.", "chat artefact"),
+    ("The budget grew by 12% in 2015.", "The budget grew by 15% in 2015.", "numbers changed"),
+    ("Yesterday Lavrov said it to Petrov.", "Yesterday he said it to Petrov.", "name dropped (Lavrov)"),
+    ("This was stated by the chairman in an interview to local radio today.",
+     "The chairman said it today.", "length ratio"),
+    ("This offer suck, and everybody know it, said the deputy from the region.",
+     "This offer sucks, said the deputy from the region.", "content dropped"),
+    ("The offer is bad.", "The offer is bad and the weather in the capital was also bad.", "length ratio"),
+    ("The budget was approved by council members on Tuesday evening.",
+     "The budget was approved by all of the many council members on Tuesday evening.", "content invented"),
+    ("The cat sat on the mat.", "A dog ran in the park.", "too different"),
+    ("“We agree, – said he.", "We agree, said he.", "quotes or dashes changed"),
+    ("One line\nonly.", "One line only.", "line breaks changed"),
+]
+
+
+@pytest.mark.parametrize(("source", "proposal", "reason"), REFUSALS)
+def test_guards_refuse(source: str, proposal: str, reason: str) -> None:
+    verdict = judge(source, Rewrite(proposal, GOOD.score, GOOD.keep_score))
+    assert verdict.status == "rejected"
+    assert verdict.output == source
+    assert verdict.reason.startswith(reason), verdict.reason
+
+
+def test_accepts_a_good_fix() -> None:
+    verdict = judge("This offer suck.", Rewrite("This offer sucks.", -0.1, -1.0))
+    assert (verdict.status, verdict.output, verdict.reason) == ("rewritten", "This offer sucks.", "")
+
+
+def test_model_preference_and_truncation() -> None:
+    assert judge("This offer suck.", Rewrite("This offer sucks.", -2.0, -1.0)).reason == "model prefers the original"
+    truncated = Rewrite("This offer sucks.", -0.1, -1.0, truncated=True)
+    assert judge("This offer suck.", truncated).reason == "unfinished (token budget)"
+
+
+def test_skipped_and_identical_are_unchanged() -> None:
+    assert judge("Very long.", Rewrite("Very long.", skipped="too long")).status == "unchanged"
+    assert judge("Fine.", Rewrite("Fine.", -0.1, -0.1)).status == "unchanged"
