@@ -1,0 +1,114 @@
+"""The training script on the tiny model: a resumed run ends exactly where an uninterrupted one does."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_train_module():  # scripts/ is not a package
+    spec = importlib.util.spec_from_file_location("mtfix_train", ROOT / "scripts" / "train.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def train():
+    return load_train_module()
+
+
+@pytest.fixture
+def recipe(tmp_path: Path, tiny_model_dir: Path) -> Path:
+    pairs = [{"src": f"This offer suck number {i}.", "tgt": f"This offer sucks number {i}."} for i in range(24)]
+    for name, rows in (("train.jsonl", pairs[:20]), ("dev.jsonl", pairs[20:])):
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    base = json.loads((ROOT / "models" / "recipes" / "default.json").read_text(encoding="utf-8"))
+    base.update(base=str(tiny_model_dir), train=str(tmp_path / "train.jsonl"), dev=str(tmp_path / "dev.jsonl"),
+                steps=4, warmup_steps=1, batch_size=4, checkpoint_every=2, eval_every=100, log_every=1,
+                eval_generate=2, lora={"r": 4, "alpha": 8, "dropout": 0.0, "target_modules": "all-linear"})
+    path = tmp_path / "recipe.json"
+    path.write_text(json.dumps(base), encoding="utf-8")
+    return path
+
+
+def adapter(path: Path):
+    from safetensors.torch import load_file
+
+    return load_file(str(path / "adapter_model.safetensors"))
+
+
+def test_batches_are_deterministic_and_cover_each_epoch(train) -> None:
+    lengths = [5, 1, 9, 3, 7, 2, 8, 4, 6, 10]
+    first = [train.batch_at(step, lengths, 3, seed=1) for step in range(4)]
+    assert first == [train.batch_at(step, lengths, 3, seed=1) for step in range(4)]
+    assert sorted(i for batch in first for i in batch) == list(range(10))
+
+
+def test_encode_masks_the_prompt(train, tiny_model_dir: Path) -> None:
+    from transformers import AutoTokenizer
+
+    from mtfix.prompt import PromptFormat
+
+    fmt = PromptFormat(AutoTokenizer.from_pretrained(str(tiny_model_dir)), "Fix it.")
+    ids, labels = train.encode(fmt, "This offer suck.", "This offer sucks.", 400)
+    answer = fmt.answer("This offer sucks.")
+    assert ids[-len(answer):] == answer and labels[-len(answer):] == answer
+    assert set(labels[:-len(answer)]) == {-100}
+    assert train.encode(fmt, "This offer suck.", "This offer sucks.", 5) is None
+
+
+def test_resume_matches_uninterrupted_run(train, recipe: Path, tmp_path: Path) -> None:
+    import torch
+
+    def run(name: str, *stops: int) -> Path:
+        for n in stops:
+            args = ["--config", str(recipe), "--device", "cpu", "--stop-at", str(n),
+                    "--set", f"run_dir={tmp_path / name / 'run'}", "--set", f"export_dir={tmp_path / name / 'out'}"]
+            assert train.main(args) == 0
+        return tmp_path / name / "out"
+
+    straight = run("straight", 4)
+    resumed = run("resumed", 2, 4)
+    a, b = adapter(straight), adapter(resumed)
+    assert a.keys() == b.keys() and a
+    for key in a:
+        torch.testing.assert_close(a[key], b[key])
+    meta = json.loads((resumed / "mtfix.json").read_text(encoding="utf-8"))
+    assert meta["steps"] == 4 and meta["prompt"]["system"]
+    log = [json.loads(line) for line in (tmp_path / "resumed" / "run" / "log.jsonl").read_text().splitlines()]
+    assert any(row.get("resumed") for row in log)
+    assert any("dev_chrf" in row for row in log)
+
+
+def test_exported_adapter_loads_in_mtfix(train, recipe: Path, tmp_path: Path, tiny_model_dir: Path) -> None:
+    from mtfix.modelstore import ModelSpec, resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    args = ["--config", str(recipe), "--device", "cpu", "--set", "steps=1",
+            "--set", f"run_dir={tmp_path / 'run'}", "--set", f"export_dir={tmp_path / 'out'}"]
+    assert train.main(args) == 0
+    meta = json.loads((tmp_path / "out" / "mtfix.json").read_text(encoding="utf-8"))
+    assert resolve(tmp_path / "out").adapter == tmp_path / "out"  # recognised as an adapter directory
+    # resolve() puts an adapter on the real base model; here its base is the tiny one.
+    spec = ModelSpec(meta["model_id"], meta["revision"], tiny_model_dir, tmp_path / "out", meta["prompt"])
+    rewriter = TransformersRewriter(spec)
+    assert rewriter.format.prefix[:1] == rewriter.tokenizer.encode("<|im_start|>", add_special_tokens=False)
+    assert len(rewriter.rewrite(["This offer suck."])) == 1
+
+
+@pytest.mark.slow
+def test_shipped_default_model_loads() -> None:
+    from mtfix.modelstore import models_dir, resolve
+
+    if not (models_dir() / "default" / "adapter_config.json").is_file():
+        pytest.skip("no default model shipped yet")
+    from mtfix import Corrector
+
+    result = Corrector().correct("This offer suck.")
+    assert result.signature.model.startswith("mtfix-")
+    assert resolve().adapter is not None
