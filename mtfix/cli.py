@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from mtfix import __version__
 from mtfix.config import DEFAULT
+from mtfix.result import join_lines
 from mtfix.textio import InputError, read_text, write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -156,10 +157,10 @@ def _corrector(args: argparse.Namespace) -> Any:
     return Corrector(model=args.model, config=config)
 
 
-def _progress(args: argparse.Namespace) -> Any:
+def _progress(args: argparse.Namespace, label: str = "sentences") -> Any:
     from mtfix.progress import ProgressBar
 
-    return ProgressBar(enabled=not args.quiet and sys.stderr.isatty())
+    return ProgressBar(label, enabled=not args.quiet and sys.stderr.isatty())
 
 
 def _correct(args: argparse.Namespace, texts: list[str], labels: list[str]) -> list[Any]:
@@ -248,29 +249,37 @@ def _open_binary(name: str) -> IO[bytes]:
 
 def _correct_lines(args: argparse.Namespace, names: list[str]) -> int:
     """Line mode: stream each input in chunks; text and jsonl are written as they are produced."""
+    # text and jsonl stream line by line; the other views need a whole file, joined from its lines.
     streaming = args.format in ("text", "jsonl")
-    corrector, bar = _corrector(args), _progress(args)
+    corrector, bar = _corrector(args), _progress(args, "lines")
     total = _count_lines(names)
     out: IO[str] = _stdout() if not args.output else _tempfile_beside(args.output)
-    collected: list[Any] = []
+    documents: list[Any] = []
     failed, done = 0, 0
     try:
         for name in names:
+            label = "<stdin>" if name == "-" else name
+            lines: list[Any] = []
+            endings: list[str] = []
             try:
                 for chunk in _chunks(_iter_lines(name), LINE_CHUNK):
-                    labels = [f"{'<stdin>' if name == '-' else name}:{n}" for n, _, _ in chunk]
+                    labels = [f"{label}:{n}" for n, _, _ in chunk]
                     results = corrector.correct_batch([body for _, body, _ in chunk], labels)
                     done += len(chunk)
                     bar(done, total)
                     if streaming:
                         _write_lines(out, args.format, results, [end for _, _, end in chunk])
                     else:
-                        collected += results
+                        lines += results
+                        endings += [end for _, _, end in chunk]
             except InputError as exc:
                 print(f"mtfix: error: {exc}", file=sys.stderr)
                 failed += 1
+                continue
+            if not streaming:
+                documents.append(join_lines(lines, endings, label))
         if not streaming:
-            out.write(_render(args, collected))
+            out.write(_render(args, documents))
         if args.output:
             _commit_tempfile(out, args.output)
     finally:
@@ -299,11 +308,12 @@ def _count_lines(names: list[str]) -> int:
 
 
 def _write_lines(out: IO[str], fmt: str, results: list[Any], endings: list[str]) -> None:
-    for result, end in zip(results, endings):
-        if fmt == "jsonl":
-            out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            out.write(result.text + end)
+    if fmt == "jsonl":
+        from mtfix.report import render
+
+        out.write(render(results, "jsonl"))
+    else:
+        out.writelines(result.text + end for result, end in zip(results, endings))
     out.flush()
 
 

@@ -4,7 +4,8 @@ Kept free of torch so that reporters (and ``mtfix review`` on a saved JSON) need
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mtfix.diff import Edit
@@ -92,3 +93,25 @@ class Result:
     def from_dict(cls, d: dict[str, Any]) -> Result:
         return cls(d["source"], d["text"], tuple(SentenceResult.from_dict(s) for s in d["sentences"]),
                    Signature.from_dict(d["signature"]), d.get("name", ""))
+
+
+def join_lines(results: Sequence[Result], endings: Sequence[str], name: str = "") -> Result:
+    """One document from line-mode results: each line's text plus its original line ending.
+
+    Offsets are shifted into the joined text and sentences renumbered; each line is a paragraph.
+    """
+    if len(results) != len(endings):
+        raise ValueError(f"got {len(results)} results but {len(endings)} line endings")
+    sentences: list[SentenceResult] = []
+    sources, texts = [], []
+    offset = 0
+    for line, (result, ending) in enumerate(zip(results, endings)):
+        for s in result.sentences:
+            edits = tuple(replace(e, start=e.start + offset, end=e.end + offset) for e in s.edits)
+            sentences.append(replace(s, index=len(sentences), paragraph=line, start=s.start + offset,
+                                     end=s.end + offset, edits=edits))
+        sources.append(result.source + ending)
+        texts.append(result.text + ending)
+        offset += len(result.source) + len(ending)
+    signature = results[0].signature if results else Signature("", "", "")
+    return Result("".join(sources), "".join(texts), tuple(sentences), signature, name)

@@ -149,3 +149,12 @@ def test_readme_pipeline_example_on_the_base_model() -> None:
     out = run("correct", "--lines", stdin="This offer suck.\n")
     assert out.returncode == 0, out.stderr
     assert out.stdout.decode().count("\n") == 1
+
+
+def test_lines_mode_whole_file_views(tiny_model_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "corpus.txt"
+    src.write_text("first line.\nsecond line.\n", encoding="utf-8")
+    out = run("correct", "--lines", "-f", "json", str(src), "--model", str(tiny_model_dir))
+    results = json.loads(out.stdout)["results"]
+    assert len(results) == 1 and results[0]["source"] == "first line.\nsecond line.\n"
+    assert [s["paragraph"] for s in results[0]["sentences"]] == [0, 1]

@@ -110,3 +110,18 @@ def test_invariants_hold_on_any_text(parts: list[str], noise: str) -> None:
         assert text[edit.start:edit.end] == edit.original
     for s in result.sentences:
         assert text[s.start:s.end] == s.source
+
+
+def test_join_lines_makes_one_document(corrector: Corrector) -> None:
+    from mtfix.result import join_lines
+
+    lines = ["This offer suck.", "", "Fine. This offer suck."]
+    endings = ["\r\n", "\n", ""]
+    joined = join_lines(corrector.correct_batch(lines), endings, "corpus.txt")
+    assert joined.source == "This offer suck.\r\n\nFine. This offer suck."
+    assert joined.text == "This offer sucks.\r\n\nFine. This offer sucks."
+    assert apply_edits(joined.source, list(joined.edits)) == joined.text
+    assert [s.index for s in joined.sentences] == [0, 1, 2]
+    assert [s.paragraph for s in joined.sentences] == [0, 2, 2]
+    for s in joined.sentences:
+        assert joined.source[s.start:s.end] == s.source
