@@ -15,10 +15,12 @@ from mtfix.config import DEFAULT, Config
 from mtfix.rewrite import Rewrite
 
 # Chat openers a prompted instruct model puts before its answer ("Sure! Here is the corrected sentence:").
+_CHATTY = r"(?:sure|certainly|of course|okay|ok|absolutely|great)"
 _OPENER = re.compile(
-    r"^\s*(?:(?:sure|certainly|of course|okay|ok|absolutely|great)\b[!.,]*\s*)?"
+    rf"^\s*(?:{_CHATTY}\b[!.,]*\s*)?"
     r"(?:(?:here\s+is|here's|this\s+is)\b[^:\n]{0,60}:|(?:the\s+)?(?:corrected|fixed|revised|rewritten)"
-    r"(?:\s+(?:sentence|text|version))?\s*(?:is\s*)?:|(?:answer|output|correction)\s*:)\s*",
+    r"(?:\s+(?:sentence|text|version))?\s*(?:is\s*)?:|(?:answer|output|correction)\s*:)\s*"
+    rf"|^\s*{_CHATTY}\b[!.,]+\s*(?=\S)",  # or a bare "Sure!" before the answer
     re.IGNORECASE)
 # Residue no genuine correction of an English sentence contains.
 _ARTEFACT = re.compile(
@@ -109,6 +111,12 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     ratio = len(proposal) / max(1, len(source))
     if not config.min_length_ratio <= ratio <= config.max_length_ratio:
         return f"length ratio {ratio:.2f}"
+    loop = _repetition(source, proposal)
+    if loop:
+        return f"repetition loop ({loop})"
+    scripts = _scripts(proposal) - _scripts(source)
+    if scripts:
+        return f"switched script ({', '.join(sorted(scripts)).lower()})"
     if any(source.count(c) != proposal.count(c) for c in _FRAME):
         return "quotes or dashes changed"
     if sorted(_NUMBER.findall(source)) != sorted(_NUMBER.findall(proposal)):
@@ -125,6 +133,31 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     if rewrite.score is not None and rewrite.keep_score is not None and rewrite.score < rewrite.keep_score:
         return "model prefers the original"
     return ""
+
+
+def _repetition(source: str, proposal: str) -> str:
+    """A phrase of one to three words said three times running where the source did not."""
+    words = [w.lower() for w in _WORD.findall(proposal)]
+    for n in (1, 2, 3):
+        for i in range(len(words) - 3 * n + 1):
+            phrase = words[i:i + n]
+            if phrase == words[i + n:i + 2 * n] == words[i + 2 * n:i + 3 * n]:
+                said = " ".join(phrase)
+                if " ".join([said] * 3) not in " ".join(w.lower() for w in _WORD.findall(source)):
+                    return said
+    return ""
+
+
+def _scripts(text: str) -> set[str]:
+    """Writing systems of the letters in ``text`` (LATIN, CYRILLIC, CJK, ...)."""
+    import unicodedata
+
+    found = set()
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            found.add(name.split(" ")[0] if name else "UNKNOWN")
+    return found
 
 
 def _names(text: str) -> set[str]:

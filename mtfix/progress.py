@@ -15,6 +15,7 @@ class ProgressBar:
         self.label = label
         self.start = time.monotonic()
         self._drawn = False
+        self._done = 0
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled:
@@ -33,6 +34,11 @@ class ProgressBar:
                           f"{rate:5.2f}/s ETA {eta_text}")
         self.stream.flush()
         self._drawn = True
+
+    def advance(self, n: int, total: int) -> None:
+        """Count ``n`` more items done and redraw."""
+        self._done += n
+        self(self._done, total)
 
     def close(self) -> None:
         if self._drawn:

@@ -95,23 +95,34 @@ class Result:
                    Signature.from_dict(d["signature"]), d.get("name", ""))
 
 
-def join_lines(results: Sequence[Result], endings: Sequence[str], name: str = "") -> Result:
-    """One document from line-mode results: each line's text plus its original line ending.
+def join_results(results: Sequence[Result], endings: Sequence[str], name: str = "",
+                 signature: Signature | None = None, per_part: bool = True) -> Result:
+    """One document from results corrected piece by piece (lines, or blocks of paragraphs).
 
-    Offsets are shifted into the joined text and sentences renumbered; each line is a paragraph.
+    Each piece's text is followed by its ending (a line break in line mode, "" for blocks). Offsets
+    are shifted into the joined text and sentences renumbered. Paragraphs: one per piece when
+    ``per_part`` (line mode), else numbered on across pieces.
     """
     if len(results) != len(endings):
-        raise ValueError(f"got {len(results)} results but {len(endings)} line endings")
+        raise ValueError(f"got {len(results)} results but {len(endings)} endings")
     sentences: list[SentenceResult] = []
     sources, texts = [], []
-    offset = 0
-    for line, (result, ending) in enumerate(zip(results, endings)):
+    offset = paragraph = 0
+    for part, (result, ending) in enumerate(zip(results, endings)):
+        base = part if per_part else paragraph
         for s in result.sentences:
             edits = tuple(replace(e, start=e.start + offset, end=e.end + offset) for e in s.edits)
-            sentences.append(replace(s, index=len(sentences), paragraph=line, start=s.start + offset,
+            sentences.append(replace(s, index=len(sentences), paragraph=base + s.paragraph, start=s.start + offset,
                                      end=s.end + offset, edits=edits))
+        if result.sentences:
+            paragraph = sentences[-1].paragraph + 1
         sources.append(result.source + ending)
         texts.append(result.text + ending)
         offset += len(result.source) + len(ending)
-    signature = results[0].signature if results else Signature("", "", "")
+    signature = signature or (results[0].signature if results else Signature("", "", ""))
     return Result("".join(sources), "".join(texts), tuple(sentences), signature, name)
+
+
+def join_lines(results: Sequence[Result], endings: Sequence[str], name: str = "") -> Result:
+    """One document from line-mode results: each line is a paragraph, followed by its line ending."""
+    return join_results(results, endings, name, per_part=True)

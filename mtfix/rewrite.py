@@ -82,11 +82,14 @@ class TransformersRewriter:
         """Greedy rewrites of ``sentences``, batched by length; over-long ones pass through untouched."""
         torch = _torch()
         out: list[Rewrite | None] = [None] * len(sentences)
-        lengths = [len(self.tokenizer.encode(s, add_special_tokens=False)) for s in sentences]
+        lengths = [0 if _undecodable(s) else len(self.tokenizer.encode(s, add_special_tokens=False))
+                   for s in sentences]
         todo = []
         for i, (s, n) in enumerate(zip(sentences, lengths)):
             if not s.strip():
                 out[i] = Rewrite(s, skipped="empty")
+            elif _undecodable(s):
+                out[i] = Rewrite(s, skipped="undecodable bytes")
             elif n > self.config.max_input_tokens:
                 out[i] = Rewrite(s, skipped="too long")
             else:
@@ -147,3 +150,7 @@ class TransformersRewriter:
         width = ids.shape[1]
         return [float(logprobs[row, width - 1 - len(a):].mean()) for row, a in enumerate(answers)]
 
+
+def _undecodable(text: str) -> bool:
+    """Lone surrogates stand for bytes that were not UTF-8 (``--errors keep``): not for the model."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)

@@ -1,0 +1,233 @@
+"""Correcting files: read as a stream of units, written atomically, resumable over many files.
+
+A unit is a line (``--lines``) or a block of whole paragraphs; memory stays bounded by the block,
+not the file. Output in ``text`` (and ``jsonl`` in line mode) is written as units are corrected;
+the other views need a whole file and are rendered from the units joined back together.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from mtfix.result import Result, join_results
+from mtfix.textio import SNIFF, AtomicWriter, Encoding, InputError, iter_lines, label_of, sniff
+
+LINE_CHUNK = 64  # lines corrected together in line mode
+BLOCK_LINES = 200  # a document is cut into blocks of whole paragraphs of about this many lines...
+BLOCK_CHARS = 50_000  # ...or characters; a block without a blank line is cut at 4x this, at a line end
+
+Sink = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Options:
+    """How inputs are read and rendered."""
+
+    fmt: str = "text"  # a report format (mtfix.report.FORMATS)
+    lines: bool = False  # line mode: each line is one unit, one output line per input line
+    errors: str = "strict"  # undecodable bytes: strict, replace or keep (mtfix.textio.ERRORS)
+    color: bool = False
+    width: int | None = None
+
+    @property
+    def streaming(self) -> bool:
+        return self.fmt == "text" or (self.fmt == "jsonl" and self.lines)
+
+
+def units(name: str, opts: Options) -> Iterator[tuple[str, str, str, int]]:
+    """(label, text, ending, lines) of each unit of input ``name``."""
+    label = label_of(name)
+    if opts.lines:
+        for number, body, ending in iter_lines(name, opts.errors):
+            yield f"{label}:{number}", body, ending, 1
+        return
+    block: list[str] = []
+    size = 0
+    for _number, body, ending in iter_lines(name, opts.errors):
+        block.append(body + ending)
+        size += len(body) + len(ending)
+        at_paragraph_end = not body.strip()
+        if (at_paragraph_end and (len(block) >= BLOCK_LINES or size >= BLOCK_CHARS)) or size >= 4 * BLOCK_CHARS:
+            yield label, "".join(block), "", len(block)
+            block, size = [], 0
+    if block:
+        yield label, "".join(block), "", len(block)
+
+
+def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
+                  progress: Progress | None = None) -> Result | None:
+    """Correct input ``name``: streamed to ``sink``, or returned whole for the views that need it."""
+    parts: list[Result] = []
+    endings: list[str] = []
+    chunk: list[tuple[str, str, str, int]] = []
+
+    def flush() -> None:
+        results = corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk])
+        if opts.streaming:
+            if opts.fmt == "jsonl":
+                from mtfix.report import render
+
+                sink(render(results, "jsonl"))
+            else:
+                sink("".join(r.text + u[2] for r, u in zip(results, chunk)))
+        else:
+            parts.extend(results)
+            endings.extend(u[2] for u in chunk)
+        if progress is not None:
+            progress(sum(u[3] for u in chunk), 0)
+        chunk.clear()
+
+    for unit in units(name, opts):
+        chunk.append(unit)
+        if len(chunk) >= (LINE_CHUNK if opts.lines else 1):
+            flush()
+    if chunk:
+        flush()
+    if opts.streaming:
+        return None
+    signature = parts[0].signature if parts else corrector.signature
+    return join_results(parts, endings, label_of(name), signature, per_part=opts.lines)
+
+
+def count_lines(names: Sequence[str]) -> int:
+    """Lines in all inputs, for a progress bar's ETA; 0 (unknown) when stdin is among them."""
+    if "-" in names:
+        return 0
+    total = 0
+    for name in names:
+        try:
+            with open(name, "rb") as fh:
+                data = b""
+                for data in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    total += data.count(b"\n")
+                total += bool(data) and not data.endswith(b"\n")
+        except OSError:
+            pass  # reported when the file is read
+    return total
+
+
+def file_encoding(name: str) -> Encoding:
+    """The encoding file ``name`` starts with (to write it back the same way)."""
+    with open(name, "rb") as fh:
+        return sniff(fh.read(SNIFF), name)
+
+
+class Batch:
+    """Runs inputs through a corrector into one output, a folder of outputs, or back in place.
+
+    Errors on one input are reported through ``on_error`` and the rest still run. A finished output
+    is written atomically, so an interrupted batch leaves only whole files, and a rerun skips them.
+    """
+
+    def __init__(self, corrector: Any, opts: Options, on_error: Callable[[str], None],
+                 progress: Progress | None = None, render: Callable[[list[Result]], str] | None = None):
+        self.corrector = corrector
+        self.opts = opts
+        self.on_error = on_error
+        self.progress = progress
+        self.render = render or self._render
+        self.failed = 0
+        self.skipped = 0
+
+    def _render(self, results: list[Result]) -> str:
+        from mtfix.report import render
+
+        return render(results, self.opts.fmt, color=self.opts.color, width=self.opts.width)
+
+    def _one(self, name: str, sink: Sink) -> Result | None | bool:
+        """Correct one input into ``sink``; False if it failed (reported)."""
+        try:
+            return correct_input(self.corrector, name, self.opts, sink, self.progress)
+        except InputError as exc:
+            self.on_error(str(exc))
+            self.failed += 1
+            return False
+
+    def to_stream(self, names: Sequence[str], out: IO[str]) -> None:
+        """All inputs into one stream (stdout), written as work proceeds."""
+        def sink(text: str) -> None:
+            out.write(text)
+            out.flush()
+
+        docs = [d for name in names if isinstance(d := self._one(name, sink), Result)]
+        if not self.opts.streaming:
+            sink(self.render(docs))
+
+    def to_file(self, names: Sequence[str], path: str) -> None:
+        """All inputs into one file, which appears only once complete (and not at all if none could be read)."""
+        with AtomicWriter(path, errors=self.opts.errors) as out:
+            self.to_stream(names, out.stream)
+            if self.failed < len(names):
+                out.commit()
+
+    def to_folder(self, names: Sequence[str], folder: str, overwrite: bool = False) -> None:
+        """One output per input in ``folder``, named like it; finished outputs are not redone."""
+        targets = [Path(folder) / Path(name).name for name in names]
+        _refuse_collisions(names, targets)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for name, target in zip(names, targets):
+            if target.exists() and not overwrite:
+                self.skipped += 1
+                continue
+            for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a killed run
+                stale.unlink(missing_ok=True)
+            self._write_one(name, target)
+
+    def in_place(self, names: Sequence[str], suffix: str, overwrite: bool = False) -> None:
+        """Correct each file in place, keeping the original as FILE+suffix; done files are not redone."""
+        for name in names:
+            backup = Path(name + suffix)
+            if backup.exists() and not overwrite and not _same_bytes(backup, Path(name)):
+                self.skipped += 1  # corrected in an earlier run
+                continue
+            self._write_one(name, Path(name), backup)
+
+    def _write_one(self, name: str, target: Path, backup: Path | None = None) -> None:
+        try:
+            encoding = file_encoding(name) if self.opts.fmt == "text" and os.path.isfile(name) else Encoding()
+        except (InputError, OSError) as exc:
+            self.on_error(str(exc) if isinstance(exc, InputError) else f"{name}: cannot read ({exc})")
+            self.failed += 1
+            return
+        with AtomicWriter(target, encoding, self.opts.errors) as out:
+            doc = self._one(name, out.write)
+            if doc is False:
+                return
+            if isinstance(doc, Result):
+                out.write(self.render([doc]))
+            if backup is not None and not backup.exists():
+                _copy_atomic(Path(name), backup)
+            out.commit()
+
+
+def _refuse_collisions(names: Sequence[str], targets: Sequence[Path]) -> None:
+    seen: dict[Path, str] = {}
+    for name, target in zip(names, targets):
+        if name == "-":
+            raise InputError("stdin cannot be written to a folder; give file names")
+        if target in seen:
+            raise InputError(f"{seen[target]} and {name} would both be written to {target}")
+        seen[target] = name
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _copy_atomic(src: Path, dest: Path) -> None:
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copy2(src, tmp)
+    os.replace(tmp, dest)
+
+
+def report_error(message: str) -> None:
+    print(f"mtfix: error: {message}", file=sys.stderr)
