@@ -5,18 +5,15 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Iterator
 from typing import IO, Any
 
 from mtfix import __version__
 from mtfix.config import DEFAULT
-from mtfix.result import join_lines
-from mtfix.textio import InputError, read_text, write_atomic
+from mtfix.textio import ERRORS, InputError, read_text, write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EPILOG = """exit codes: 0 success; 1 an input or the model failed (the other inputs were still processed);
 2 usage error; 130 interrupted. NO_COLOR in the environment turns colours off."""
-LINE_CHUNK = 64  # lines corrected per batch in --lines mode: output appears as work proceeds
 
 
 class UsageError(Exception):
@@ -75,12 +72,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
     p.add_argument("--lines", action="store_true",
                    help="line mode: each input line is one unit; one output line per input line")
+    p.add_argument("--errors", choices=ERRORS, default="strict",
+                   help="bytes that are not UTF-8: refuse the file (strict, default), replace them with "
+                        "U+FFFD, or keep them unchanged")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--output-dir", metavar="DIR",
+                       help="one output per input in DIR; a rerun skips outputs already there (resume)")
+    where.add_argument("--in-place", action="store_true",
+                       help="correct each file in place (text format), keeping the original as FILE.orig; "
+                            "a rerun skips files already corrected")
+    p.add_argument("--backup-suffix", default=".orig", metavar="SUFFIX", help="for --in-place (default: .orig)")
+    p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
     p.set_defaults(handler=cmd_correct)
 
     p = sub.add_parser("review", parents=[model, view], epilog=EPILOG,
                        help="show original and corrected side by side (FILE may be a saved .json/.jsonl)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-f", "--format", choices=("side-by-side", "inline", "html"), default="side-by-side")
+    p.add_argument("--html", metavar="OUT", help="write the interactive review page (one self-contained HTML "
+                                                 "file) to OUT instead of showing the terminal view")
     p.set_defaults(handler=cmd_review)
 
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
@@ -89,6 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--metrics", default="bleu,chrf,ter", help="comma-separated (default: bleu,chrf,ter)")
     p.add_argument("-f", "--format", choices=("text", "json"), default="text")
     p.set_defaults(handler=cmd_score)
+
+    p = sub.add_parser("eval", epilog=EPILOG,
+                       help="raw vs repaired MT: BLEU/chrF/TER (GLEU for JFLEG) per system and fixer")
+    p.add_argument("--preset", choices=("wmt13", "wmt21", "jfleg", "mlqe"), help="a dev set of the shared data")
+    p.add_argument("--data", metavar="DIR", help="the shared dev data (default: ../shared/data/dev "
+                                                 "beside the source tree, or $MTFIX_EVAL_DATA)")
+    p.add_argument("--pair", action="append", default=[], metavar="XX-EN", help="MLQE-PE pair (repeatable; "
+                                                                                "default: all)")
+    p.add_argument("--mt", action="append", default=[], metavar="FILE", help="a system's output (repeatable)")
+    p.add_argument("--ref", action="append", default=[], metavar="FILE", help="a reference (repeatable)")
+    p.add_argument("--src", metavar="FILE", help="the translated source (checked for length only)")
+    p.add_argument("--tokenized", action="store_true", help="--mt/--ref are Moses-tokenised (needs sacremoses)")
+    p.add_argument("--metrics", default="", help="comma-separated, from bleu,chrf,ter,gleu (default: the "
+                                                 "preset's; bleu,chrf,ter for files)")
+    p.add_argument("--systems", default="", help="comma-separated system names to keep (default: all)")
+    p.add_argument("--fixers", default="identity,base,harper,default", help="comma-separated: identity, "
+                   "harper, base (zero-shot), default, or a model directory (default: %(default)s)")
+    p.add_argument("--limit", type=int, default=200, metavar="N",
+                   help="score the same N random lines of every system; 0 = all (default: 200)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the line sample and the bootstrap (default: 1)")
+    p.add_argument("-f", "--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
+    p.add_argument("--batch-size", type=_positive, default=DEFAULT.batch_size, metavar="N")
+    p.add_argument("--threads", type=_positive, default=None, metavar="N")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_eval)
     return parser
 
 
@@ -105,15 +141,36 @@ def _positive(value: str) -> int:
 # --- handlers -------------------------------------------------------------------------------
 
 def cmd_correct(args: argparse.Namespace) -> int:
+    from mtfix.batch import Batch, Options, count_lines, report_error
+
     names = args.files or ["-"]
     if names.count("-") > 1:
         raise UsageError("stdin ('-') can be read only once")
-    if args.lines:
-        return _correct_lines(args, names)
-    texts, labels, failed = _read_inputs(names)
-    results = _correct(args, texts, labels)
-    _emit(args, _render(args, results))
-    return EXIT_FAILED if failed else EXIT_OK
+    if (args.in_place or args.output_dir) and args.output:
+        raise UsageError("-o cannot be combined with --in-place or --output-dir")
+    if args.in_place and args.format != "text":
+        raise UsageError("--in-place writes corrected text; it cannot be combined with --format")
+    bar = _progress(args, "lines")
+    total = count_lines(names)
+    opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width)
+    batch = Batch(_corrector(args), opts, report_error, lambda n, _total: bar.advance(n, total))
+    try:
+        if args.in_place:
+            batch.in_place(names, args.backup_suffix, args.overwrite)
+        elif args.output_dir:
+            batch.to_folder(names, args.output_dir, args.overwrite)
+        elif args.output:
+            batch.to_file(names, args.output)
+        else:
+            batch.to_stream(names, _stdout())
+    finally:
+        bar.close()
+    if batch.skipped and not args.quiet:
+        print(f"mtfix: skipped {batch.skipped} input(s) finished in an earlier run (--overwrite to redo)",
+              file=sys.stderr)
+    if batch.failed == len(names):
+        raise InputError("no input could be corrected")
+    return EXIT_FAILED if batch.failed else EXIT_OK
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -127,6 +184,12 @@ def cmd_review(args: argparse.Namespace) -> int:
             raise InputError(f"{args.file}: not an mtfix JSON result ({exc})") from None
     else:
         results = _correct(args, [text], [args.file])
+    if args.html:
+        from mtfix.report import render
+
+        write_atomic(args.html, render(results, "html"))
+        print(f"mtfix: review page written to {args.html}", file=sys.stderr)
+        return EXIT_OK
     _emit(args, _render(args, results))
     return EXIT_OK
 
@@ -145,6 +208,28 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         for s in scores:
             print(f"{s.text}\n  {s.signature}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from mtfix import evaluate as ev
+    from mtfix.baselines import make_fixers
+    from mtfix.progress import ProgressBar
+
+    split = lambda text: [x.strip() for x in text.split(",") if x.strip()]  # noqa: E731
+    try:
+        sets = ev.load_sets(args.preset, args.data, args.pair, args.mt, args.ref, args.src,
+                            split(args.metrics.lower()), args.tokenized, split(args.systems))
+        config = DEFAULT.with_(batch_size=args.batch_size, num_threads=args.threads or 0)
+        fixers = make_fixers(split(args.fixers), config)
+    except (ValueError, ImportError) as exc:
+        raise UsageError(str(exc)) from None
+    bar = ProgressBar("lines", enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        report = ev.evaluate(sets, fixers, limit=args.limit, seed=args.seed, progress=bar)
+    finally:
+        bar.close()
+    _emit(args, ev.render(report, args.format))
     return EXIT_OK
 
 
@@ -171,21 +256,6 @@ def _correct(args: argparse.Namespace, texts: list[str], labels: list[str]) -> l
         bar.close()
 
 
-def _read_inputs(names: list[str]) -> tuple[list[str], list[str], int]:
-    """Read every input; a failing one is reported and skipped, the rest still processed."""
-    texts, labels, failed = [], [], 0
-    for name in names:
-        try:
-            texts.append(read_text(name))
-            labels.append("<stdin>" if name == "-" else name)
-        except InputError as exc:
-            print(f"mtfix: error: {exc}", file=sys.stderr)
-            failed += 1
-    if failed and not texts:
-        raise InputError("no input could be read")
-    return texts, labels, failed
-
-
 def _render(args: argparse.Namespace, results: list[Any]) -> str:
     from mtfix.report import render
 
@@ -193,9 +263,10 @@ def _render(args: argparse.Namespace, results: list[Any]) -> str:
 
 
 def _use_color(args: argparse.Namespace) -> bool:
+    to_files = args.output or getattr(args, "output_dir", None) or getattr(args, "in_place", False)
     if args.color is not None:
-        return bool(args.color and not args.output)
-    return not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        return bool(args.color and not to_files)
+    return not to_files and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
@@ -208,7 +279,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 def _stdout() -> IO[str]:
     # Explicit UTF-8 and no newline translation, whatever the locale says.
     if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8", newline="")
+        # surrogateescape gives back, unchanged, bytes that --errors keep carried through.
+        sys.stdout.reconfigure(encoding="utf-8", newline="", errors="surrogateescape")
     return sys.stdout
 
 
@@ -218,126 +290,3 @@ def _lines_of(name: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]
-
-
-def _iter_lines(name: str) -> Iterator[tuple[int, str, str]]:
-    """(line number, content, terminator) of each line, read as a stream."""
-    stream = sys.stdin.buffer if name == "-" else _open_binary(name)
-    label = "<stdin>" if name == "-" else name
-    offset = 0
-    for number, raw in enumerate(stream, 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            where = f"byte {offset + exc.start} (line {number})"
-            raise InputError(f"{label}: not valid UTF-8 at {where}") from None
-        offset += len(raw)
-        body = line.rstrip("\r\n")
-        yield number, body, line[len(body):]
-
-
-def _open_binary(name: str) -> IO[bytes]:
-    if os.path.isdir(name):
-        raise InputError(f"{name}: is a directory")
-    try:
-        return open(name, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-
-
-def _correct_lines(args: argparse.Namespace, names: list[str]) -> int:
-    """Line mode: stream each input in chunks; text and jsonl are written as they are produced."""
-    # text and jsonl stream line by line; the other views need a whole file, joined from its lines.
-    streaming = args.format in ("text", "jsonl")
-    corrector, bar = _corrector(args), _progress(args, "lines")
-    total = _count_lines(names)
-    out: IO[str] = _stdout() if not args.output else _tempfile_beside(args.output)
-    documents: list[Any] = []
-    failed, done = 0, 0
-    try:
-        for name in names:
-            label = "<stdin>" if name == "-" else name
-            lines: list[Any] = []
-            endings: list[str] = []
-            try:
-                for chunk in _chunks(_iter_lines(name), LINE_CHUNK):
-                    labels = [f"{label}:{n}" for n, _, _ in chunk]
-                    results = corrector.correct_batch([body for _, body, _ in chunk], labels)
-                    done += len(chunk)
-                    bar(done, total)
-                    if streaming:
-                        _write_lines(out, args.format, results, [end for _, _, end in chunk])
-                    else:
-                        lines += results
-                        endings += [end for _, _, end in chunk]
-            except InputError as exc:
-                print(f"mtfix: error: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-            if not streaming:
-                documents.append(join_lines(lines, endings, label))
-        if not streaming:
-            out.write(_render(args, documents))
-        if args.output:
-            _commit_tempfile(out, args.output)
-    finally:
-        bar.close()
-        if args.output and not out.closed:  # an error or interrupt: never leave a half-written output
-            out.close()
-            os.unlink(out.name)
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _count_lines(names: list[str]) -> int:
-    """Lines in all inputs, for the progress bar's ETA; 0 (unknown) when stdin is among them."""
-    if "-" in names:
-        return 0
-    total = 0
-    for name in names:
-        try:
-            with open(name, "rb") as fh:
-                data = b""
-                for data in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    total += data.count(b"\n")
-                total += bool(data) and not data.endswith(b"\n")
-        except OSError:
-            pass  # reported when the file is read
-    return total
-
-
-def _write_lines(out: IO[str], fmt: str, results: list[Any], endings: list[str]) -> None:
-    if fmt == "jsonl":
-        from mtfix.report import render
-
-        out.write(render(results, "jsonl"))
-    else:
-        out.writelines(result.text + end for result, end in zip(results, endings))
-    out.flush()
-
-
-def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def _tempfile_beside(path: str) -> IO[str]:
-    import tempfile
-
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-
-def _commit_tempfile(out: IO[str], path: str) -> None:
-    out.flush()
-    os.fsync(out.fileno())
-    out.close()
-    os.replace(out.name, path)
