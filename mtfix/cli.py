@@ -8,7 +8,7 @@ import sys
 from typing import IO, Any
 
 from mtfix import __version__
-from mtfix.config import DEFAULT
+from mtfix.config import DEFAULT, LEVELS
 from mtfix.textio import ERRORS, InputError, read_text, write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--model", default=None, metavar="NAME|DIR",
                        help="'default' (models/default, else the base model prompted), 'base', or a model "
                             "directory (full weights or a LoRA adapter)")
+    group.add_argument("--level", choices=tuple(LEVELS), default=DEFAULT.level,
+                       help="how sure the model must be before a sentence is changed: conservative "
+                            f"(least change) ... fluent (most repair) (default: {DEFAULT.level})")
     group.add_argument("--batch-size", type=_positive, default=DEFAULT.batch_size, metavar="N",
                        help=f"sentences per model batch (default: {DEFAULT.batch_size})")
     group.add_argument("--threads", type=_positive, default=None, metavar="N",
@@ -121,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1, help="seed of the line sample and the bootstrap (default: 1)")
     p.add_argument("-f", "--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
+    p.add_argument("--level", choices=tuple(LEVELS), default=DEFAULT.level, help="gate level of the mtfix fixers")
     p.add_argument("--batch-size", type=_positive, default=DEFAULT.batch_size, metavar="N")
     p.add_argument("--threads", type=_positive, default=None, metavar="N")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
@@ -220,7 +224,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         sets = ev.load_sets(args.preset, args.data, args.pair, args.mt, args.ref, args.src,
                             split(args.metrics.lower()), args.tokenized, split(args.systems))
-        config = DEFAULT.with_(batch_size=args.batch_size, num_threads=args.threads or 0)
+        config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0)
         fixers = make_fixers(split(args.fixers), config)
     except (ValueError, ImportError) as exc:
         raise UsageError(str(exc)) from None
@@ -238,7 +242,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _corrector(args: argparse.Namespace) -> Any:
     from mtfix.pipeline import Corrector
 
-    config = DEFAULT.with_(batch_size=args.batch_size, num_threads=args.threads or 0)
+    config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0)
     return Corrector(model=args.model, config=config)
 
 

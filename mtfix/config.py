@@ -31,7 +31,10 @@ class Config:
     max_new_tokens_ratio: float = 1.5  # new-token budget per input token...
     max_new_tokens_extra: int = 8  # ...plus this many
     num_threads: int = 0  # torch CPU threads; 0 = one per core
+    level: str = "balanced"  # the name of the gate preset below that these settings came from
     min_chrf: float = 45.0  # a rewrite further than this chrF from its source is refused (invented content)
+    keep_margin: float = 0.0  # the rewrite's mean token log-prob must beat keeping the source by this much
+    max_gap: int = 4  # refuse a rewrite that drops or invents a run of this many words
     max_length_ratio: float = 1.6  # refuse rewrites longer than this times the source (in characters)...
     min_length_ratio: float = 0.6  # ...or shorter than this
     system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
@@ -41,12 +44,27 @@ class Config:
         """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
         return replace(self, **changes)
 
+    def at_level(self, level: str) -> Config:
+        """These settings with the gate preset ``level`` (see :data:`LEVELS`)."""
+        if level not in LEVELS:
+            raise ValueError(f"unknown level {level!r}; choose from {', '.join(LEVELS)}")
+        return replace(self, level=level, **LEVELS[level])
+
     def decoding(self) -> dict[str, Any]:
         """The settings that change outputs, for signatures."""
         return {"strategy": "greedy", "max_input_tokens": self.max_input_tokens,
                 "max_new": f"{self.max_new_tokens_ratio}x+{self.max_new_tokens_extra}",
-                "min_chrf": self.min_chrf,
+                "level": self.level, "min_chrf": self.min_chrf, "keep_margin": self.keep_margin,
+                "max_gap": self.max_gap,
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}"}
 
+
+# The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.
+# conservative changes little and almost never harms good MT; fluent repairs more and risks more.
+LEVELS: dict[str, dict[str, Any]] = {
+    "conservative": {"min_chrf": 60.0, "keep_margin": 0.3, "max_gap": 3},
+    "balanced": {"min_chrf": 45.0, "keep_margin": 0.0, "max_gap": 4},
+    "fluent": {"min_chrf": 35.0, "keep_margin": -0.2, "max_gap": 5},
+}
 
 DEFAULT = Config()

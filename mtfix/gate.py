@@ -127,10 +127,11 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
         return f"name dropped ({sorted(lost)[0]})"
     if _chrf(source, proposal) < config.min_chrf:
         return "too different from the source"
-    gap = _largest_gap(source, proposal)
+    gap = _largest_gap(source, proposal, config.max_gap)
     if gap:
         return gap
-    if rewrite.score is not None and rewrite.keep_score is not None and rewrite.score < rewrite.keep_score:
+    if (rewrite.score is not None and rewrite.keep_score is not None
+            and rewrite.score - rewrite.keep_score < config.keep_margin):
         return "model prefers the original"
     return ""
 

@@ -37,6 +37,7 @@ class ModelSpec:
     weights: Path  # a transformers model directory (config.json + safetensors + tokenizer)
     adapter: Path | None = None  # a peft adapter directory, or None
     prompt: dict | None = None  # the prompt recipe stored with the model; None = built-in default
+    levels: dict | None = None  # gate settings per level, tuned for this model; None = built-in LEVELS
 
 
 def cache_dir() -> Path:
@@ -180,10 +181,11 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSpec:
     meta = _read_meta(path)
     if (path / "adapter_config.json").is_file():
         rev = meta.get("revision") or _file_digest(path / "adapter_model.safetensors", 12)
-        return ModelSpec(meta.get("model_id", path.name), rev, base_model_dir(), path, meta.get("prompt"))
+        return ModelSpec(meta.get("model_id", path.name), rev, base_model_dir(), path, meta.get("prompt"),
+                         meta.get("levels"))
     if (path / "config.json").is_file():
         rev = meta.get("revision") or _dir_revision(path)
-        return ModelSpec(meta.get("model_id", path.name), rev, path, None, meta.get("prompt"))
+        return ModelSpec(meta.get("model_id", path.name), rev, path, None, meta.get("prompt"), meta.get("levels"))
     raise ModelError(f"{path} holds neither config.json nor adapter_config.json: not a model directory")
 
 

@@ -43,10 +43,16 @@ class Corrector:
         return self._rewriter
 
     @property
+    def gate_config(self) -> Config:
+        """The settings the gate applies: the model's own tuning for ``config.level`` if it has one."""
+        preset = (getattr(self.rewriter, "levels", None) or {}).get(self.config.level)
+        return self.config.with_(**preset) if preset else self.config
+
+    @property
     def signature(self) -> Signature:
-        """mtfix version, model id and revision, decoding settings (loads the model)."""
+        """mtfix version, model id and revision, decoding and gate settings (loads the model)."""
         rw = self.rewriter
-        return Signature(__version__, rw.model_id, rw.revision, self.config.decoding())
+        return Signature(__version__, rw.model_id, rw.revision, self.gate_config.decoding())
 
     # The stages, one by one.
     def segment(self, text: str) -> list[Sentence]:
@@ -78,8 +84,8 @@ class Corrector:
         # A repeated sentence (a heading, a boilerplate line) is rewritten once.
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
         rewrites = dict(zip(unique, self._rewrite_chunked(unique, progress)))
-        signature = self.signature
-        return [self._assemble(text, sents, rewrites, signature, name)
+        signature, gate = self.signature, self.gate_config
+        return [self._assemble(text, sents, rewrites, signature, name, gate)
                 for text, sents, name in zip(texts, segmented, names)]
 
     def _rewrite_chunked(self, sentences: list[str], progress: Progress | None) -> list[Rewrite]:
@@ -93,11 +99,11 @@ class Corrector:
         return out
 
     def _assemble(self, text: str, sentences: list[Sentence], rewrites: dict[str, Rewrite],
-                  signature: Signature, name: str) -> Result:
+                  signature: Signature, name: str, gate: Config) -> Result:
         results = []
         for s in sentences:
             rewrite = rewrites[s.text]
-            verdict = judge(s.text, rewrite, self.config)
+            verdict = judge(s.text, rewrite, gate)
             confidence = _confidence(rewrite)
             edits: tuple[Edit, ...] = ()
             if verdict.status == "rewritten":

@@ -62,6 +62,7 @@ class TransformersRewriter:
         self.config = config
         self.model_id = spec.model_id
         self.revision = spec.revision
+        self.levels = spec.levels or {}  # gate settings tuned for this model, by level name
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(str(spec.weights))
             model = AutoModelForCausalLM.from_pretrained(str(spec.weights), dtype=torch.float32)

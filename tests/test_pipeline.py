@@ -125,3 +125,14 @@ def test_join_lines_makes_one_document(corrector: Corrector) -> None:
     assert [s.paragraph for s in joined.sentences] == [0, 2, 2]
     for s in joined.sentences:
         assert joined.source[s.start:s.end] == s.source
+
+
+def test_model_tuned_levels_override_the_built_in_ones() -> None:
+    fake = FakeRewriter(fix_agreement, score=-0.5, keep_score=-0.7)  # prefers the fix by 0.2
+    fake.levels = {"balanced": {"keep_margin": 0.5}}
+    strict = Corrector(rewriter=fake)
+    assert strict.gate_config.keep_margin == 0.5
+    assert strict.correct("This offer suck.").text == "This offer suck."
+    assert strict.correct("x").signature.decoding["keep_margin"] == 0.5
+    fluent = Corrector(config=Corrector().config.at_level("fluent"), rewriter=fake)
+    assert fluent.correct("This offer suck.").text == "This offer sucks."

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Tune the gate's levels (conservative / balanced / fluent) for a model on dev data.
+
+The model rewrites every sentence of a seeded sample once (cached in --cache); then each grid
+point of gate settings is applied to those cached proposals through the real pipeline and scored.
+The sample uses a different seed from the one `mtfix eval` reports with.
+
+    python scripts/tune_gate.py --model models/default [--per-system 8] [--write]
+
+Objective, per level:
+  conservative  most WMT13 chrF gain while no WMT21 system set loses chrF and MLQE TER does not rise
+  balanced      most WMT13 chrF gain while WMT21 loses at most 0.05 chrF and MLQE TER does not rise
+  fluent        most WMT13 + MLQE gain while WMT21 loses at most 0.3 chrF
+`--write` stores the chosen settings under "levels" in the model's mtfix.json.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mtfix import Corrector  # noqa: E402
+from mtfix.config import DEFAULT  # noqa: E402
+from mtfix.evaluate import load_preset, sample_indices  # noqa: E402
+from mtfix.rewrite import Rewrite  # noqa: E402
+
+GRID = {"min_chrf": [35.0, 45.0, 55.0, 65.0], "keep_margin": [-0.3, -0.1, 0.0, 0.1, 0.3, 0.6],
+        "max_gap": [3, 4, 5]}
+
+
+class Cached:
+    """Replays cached proposals; the gate and diff run for real."""
+
+    model_id, revision = "cached", "0"
+
+    def __init__(self, table: dict[str, Rewrite]) -> None:
+        self.table = table
+
+    def rewrite(self, sentences):
+        return [self.table[s] for s in sentences]
+
+
+def sample(data: Path, per_system: int, seed: int) -> dict[str, tuple[dict[str, list[str]], list[list[str]]]]:
+    """{set: ({system: lines}, refs)} for WMT13, WMT21 and MLQE ru-en, seeded."""
+    out = {}
+    for preset, pairs, limit in (("wmt13", None, per_system), ("wmt21", None, per_system),
+                                 ("mlqe", ["ru-en"], per_system * 8)):
+        (s,) = load_preset(preset, data, pairs)
+        idx = sample_indices(len(s), limit, seed)
+        out[preset] = ({k: [v[i] for i in idx] for k, v in s.systems.items()}, [[r[i] for i in idx] for r in s.refs])
+    return out
+
+
+def proposals(model: str, lines: list[str], cache: Path) -> dict[str, Rewrite]:
+    table: dict[str, Rewrite] = {}
+    if cache.exists():
+        for row in map(json.loads, cache.read_text(encoding="utf-8").splitlines()):
+            table[row.pop("sentence")] = Rewrite(**row)
+    corrector = Corrector(model=model)
+    sentences = sorted({s.text for line in lines for s in corrector.segment(line)} - set(table))
+    if sentences:
+        print(f"rewriting {len(sentences)} sentences...", file=sys.stderr)
+        fresh = corrector.rewrite(sentences)
+        with open(cache, "a", encoding="utf-8") as fh:
+            for s, r in zip(sentences, fresh):
+                fh.write(json.dumps({"sentence": s, **r.__dict__}, ensure_ascii=False) + "\n")
+                table[s] = r
+    return table
+
+
+def score(sets, table, settings) -> dict[str, float]:
+    from sacrebleu.metrics import CHRF, TER
+
+    corrector = Corrector(config=DEFAULT.with_(**settings), rewriter=Cached(table))
+    out = {"changed": 0}
+    for name, (systems, refs) in sets.items():
+        deltas = []
+        for lines in systems.values():
+            fixed = [r.text for r in corrector.correct_batch(lines)]
+            out["changed"] += sum(a != b for a, b in zip(lines, fixed))
+            if name == "mlqe":
+                deltas.append(TER().corpus_score(fixed, refs).score - TER().corpus_score(lines, refs).score)
+            else:
+                deltas.append(CHRF().corpus_score(fixed, refs).score - CHRF().corpus_score(lines, refs).score)
+        out[name] = sum(deltas) / len(deltas)
+        if name == "wmt21":
+            out["wmt21_worst"] = min(deltas)
+    return out
+
+
+def choose(results: list[tuple[dict, dict]]) -> dict[str, dict]:
+    rules = {
+        "conservative": (lambda r: r["wmt21_worst"] >= 0 and r["mlqe"] <= 0, lambda r: r["wmt13"]),
+        "balanced": (lambda r: r["wmt21"] >= -0.05 and r["mlqe"] <= 0, lambda r: r["wmt13"]),
+        "fluent": (lambda r: r["wmt21"] >= -0.3, lambda r: r["wmt13"] - r["mlqe"]),
+    }
+    chosen = {}
+    for level, (ok, gain) in rules.items():
+        candidates = [(gain(r), -r["changed"], s, r) for s, r in results if ok(r)]
+        if not candidates:  # nothing meets the bound: change as little as possible
+            candidates = [(-r["changed"], 0, s, r) for s, r in results]
+        best = max(candidates, key=lambda c: (c[0], c[1]))
+        chosen[level] = {"settings": best[2], "dev": best[3]}
+    return chosen
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="default")
+    p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "dev"))
+    p.add_argument("--per-system", type=int, default=8, help="lines per WMT system (MLQE ru-en: 8x)")
+    p.add_argument("--seed", type=int, default=7, help="sample seed (eval reports with seed 1)")
+    p.add_argument("--cache", default=str(ROOT / "runs" / "tune-proposals.jsonl"))
+    p.add_argument("--write", action="store_true", help="store the chosen levels in the model's mtfix.json")
+    args = p.parse_args()
+    sets = sample(Path(args.data), args.per_system, args.seed)
+    lines = [line for systems, _ in sets.values() for sys_lines in systems.values() for line in sys_lines]
+    Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
+    table = proposals(args.model, lines, Path(args.cache))
+    results = []
+    for values in itertools.product(*GRID.values()):
+        settings = dict(zip(GRID, values))
+        results.append((settings, score(sets, table, settings)))
+    chosen = choose(results)
+    print(f"{'level':<13} {'min_chrf':>8} {'margin':>7} {'gap':>4}  {'WMT13 dchrF':>11} {'WMT21 dchrF':>11} "
+          f"{'worst':>7} {'MLQE dTER':>9} {'changed':>7}")
+    for level, c in chosen.items():
+        s, r = c["settings"], c["dev"]
+        print(f"{level:<13} {s['min_chrf']:>8} {s['keep_margin']:>7} {s['max_gap']:>4}  {r['wmt13']:>+11.2f} "
+              f"{r['wmt21']:>+11.2f} {r['wmt21_worst']:>+7.2f} {r['mlqe']:>+9.2f} {r['changed']:>7}")
+    if args.write:
+        meta_path = Path(args.model if args.model != "default" else ROOT / "models" / "default") / "mtfix.json"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["levels"] = {level: c["settings"] for level, c in chosen.items()}
+        meta["levels_tuned_on"] = {"data": "dev sample", "per_system": args.per_system, "seed": args.seed,
+                                   "dev": {level: c["dev"] for level, c in chosen.items()}}
+        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote levels to {meta_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
