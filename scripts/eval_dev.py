@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=200, help="lines per set, the same for every system; 0 = all")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fixers", default="identity,base,harper,default")
+    ap.add_argument("--level", default=DEFAULT.level, help="gate level of the mtfix fixers (default: balanced)")
     ap.add_argument("--batch-size", type=int, default=DEFAULT.batch_size)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("-o", "--output", help="markdown report (default: stdout)")
@@ -35,13 +36,13 @@ def main(argv: list[str] | None = None) -> int:
 
     presets = [p.strip() for p in args.presets.split(",") if p.strip()]
     names = [f.strip() for f in args.fixers.split(",") if f.strip()]
-    config = DEFAULT.with_(batch_size=args.batch_size, num_threads=args.threads)
+    config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads)
     fixers = [Cached(f) for f in make_fixers(names, config)]  # shared: each model loads once
     data = args.data or str(default_data_dir())
     sections, commands = [], []
     for preset in presets:
         cmd = ["mtfix", "eval", "--preset", preset, "--data", data, "--limit", str(args.limit),
-               "--seed", str(args.seed), "--fixers", ",".join(names), "-f", "markdown"]
+               "--seed", str(args.seed), "--fixers", ",".join(names), "--level", args.level, "-f", "markdown"]
         commands.append(shlex.join(cmd))
         print(commands[-1], file=sys.stderr)
         start = time.monotonic()
