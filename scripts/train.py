@@ -277,6 +277,8 @@ class Run:
         for keep in ("MODEL_CARD.md",):  # the card is written by hand: carry it over
             if (out / keep).exists():
                 shutil.copy2(out / keep, tmp / keep)
+        if (self.run_dir / "log.jsonl").exists():  # loss and dev scores over time travel with the model
+            shutil.copy2(self.run_dir / "log.jsonl", tmp / "train_log.jsonl")
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)

@@ -60,7 +60,8 @@ def proposals(model: str, lines: list[str], cache: Path) -> dict[str, Rewrite]:
     table: dict[str, Rewrite] = {}
     if cache.exists():
         for row in map(json.loads, cache.read_text(encoding="utf-8").splitlines()):
-            table[row.pop("sentence")] = Rewrite(**row)
+            sentence = row.pop("sentence")
+            table[sentence] = Rewrite(**row)
     corrector = Corrector(model=model)
     sentences = sorted({s.text for line in lines for s in corrector.segment(line)} - set(table))
     if sentences:
