@@ -159,6 +159,7 @@ class AtomicWriter:
         self.encoding = encoding
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent or ".")
         self.tmp = Path(tmp)
+        os.chmod(fd, _mode_for(self.path))  # mkstemp makes 0600; the output should look like any other file
         self._raw = os.fdopen(fd, "wb")
         if encoding.bom:
             self._raw.write(encoding.encode(""))
@@ -186,6 +187,16 @@ class AtomicWriter:
     def __exit__(self, *exc: object) -> None:
         if not self.stream.closed:
             self.abort()
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions an output gets: those of the file it replaces, else the umask's default."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomic(path: str | os.PathLike[str], text: str, encoding: Encoding = Encoding(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import signal
 import subprocess
 import sys
@@ -247,3 +248,18 @@ def test_interrupted_conversion_leaves_no_model(tmp_path, monkeypatch) -> None:
     with pytest.raises(KeyboardInterrupt):
         modelstore.base_model_dir()
     assert not any(p.is_dir() for p in tmp_path.iterdir())
+
+
+def test_outputs_get_ordinary_permissions(fake_cli, tmp_path: Path) -> None:
+    src, fresh, kept = tmp_path / "in.txt", tmp_path / "fresh.txt", tmp_path / "kept.txt"
+    src.write_text("This offer suck.\n", encoding="utf-8")
+    kept.write_text("old\n", encoding="utf-8")
+    kept.chmod(0o640)
+    umask = os.umask(0o022)
+    try:
+        assert fake_cli("correct", str(src), "-o", str(fresh)) == 0
+        assert fake_cli("correct", str(src), "-o", str(kept)) == 0
+    finally:
+        os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640
