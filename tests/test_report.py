@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -401,53 +401,75 @@ def test_side_by_side_width_defaults_to_terminal(monkeypatch: pytest.MonkeyPatch
 
 
 # --- html ------------------------------------------------------------------------------------
+# The page is rendered by its inline script from embedded JSON; what the script draws (tooltips,
+# highlights, paragraphs, decisions, export) is tested in a real browser in tests/test_browser.py.
+
+_DATA = re.compile(r'<script type="application/json" id="mtfix-data">(.*?)</script>', re.S)
+
+
+def page_data(out: str) -> dict:
+    m = _DATA.search(out)
+    assert m
+    return json.loads(m[1])
+
 
 def test_html_is_one_self_contained_document() -> None:
     out = render([SIMPLE, RICH, XSS], "html")
     assert out.startswith("<!DOCTYPE html>")
     assert out.count("<html") == 1 and out.count("</html>") == 1 and out.count("<body") == 1
     assert "<style>" in out
+    # Two script elements, both inline: the data and the page's code.
+    assert out.count("<script") == 2 and out.count("</script>") == 2
+    assert '<script type="application/json" id="mtfix-data">' in out and "<script>\n" in out
     low = out.lower()
-    for bad in ("http", "//", "src=", "href=", "<script", "<link", "@import", "url("):
+    for bad in ("http", "//", "src=", "href=", "<link", "<iframe", "fetch(", "xmlhttprequest", "import("):
         assert bad not in low, bad
+    style = re.search(r"<style>(.*?)</style>", out, re.S)[1]
+    assert "url(" not in style and "@import" not in style
 
 
 def test_html_escapes_input() -> None:
     out = render([XSS], "html")
-    assert "<script>" not in out and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
-    assert "<b>evil" not in out and "&lt;b&gt;evil&lt;/b&gt;.html" in out
+    # Input text reaches the page only inside the JSON block, where "<" cannot appear.
+    data = _DATA.search(out)[1]
+    assert "<" not in data and ">" not in data and "&" not in data
+    assert "\\u003cscript\\u003ealert" in data
+    assert "<script>alert" not in out and "<!--" not in out
+    assert "<b>evil" not in out and "&lt;b&gt;evil&lt;/b&gt;.html" in out  # the name, in title and heading
+    assert page_data(out)["results"][0]["name"] == "<b>evil</b>.html"
 
 
-def test_html_edits_have_tooltips_and_data_attributes() -> None:
-    out = render([SIMPLE], "html")
-    assert re.search(r'<del data-edit="0" data-sentence="0"[^>]*title="agreement · replace · '
-                     r'confidence 0\.90: “suck” → “sucks”">suck</del>', out)
-    assert re.search(r'<ins data-edit="0" data-sentence="0"[^>]*>sucks</ins>', out)
-    assert re.search(r'<ins data-edit="1" data-sentence="1"[^>]*>works</ins>', out)
-    assert '<tr class="sent rewritten changed" data-sentence="1"' in out
-    assert 'data-op="replace"' in out and 'data-kind="agreement"' in out
+def test_html_embeds_the_results_losslessly() -> None:
+    docs = [SIMPLE, RICH, XSS, CRLF, NO_EOL, EMPTY]
+    data = page_data(render(docs, "html"))
+    assert data["schema"] == 1 and [Result.from_dict(d) for d in data["results"]] == docs
+    # What the tooltips show (kind, op, confidence) travels with each edit, in Result.edits order.
+    rich = data["results"][1]
+    assert [(e["op"], e["kind"], e["confidence"], e["replacement"]) for s in rich["sentences"] for e in s["edits"]] \
+        == [("delete", "other", 0.9, ""), ("insert", "other", 0.55, "really "), ("replace", "word_order", 0.9, "The")]
+    # The storage key follows the content: decisions for one page are not restored on another.
+    assert data["key"] != page_data(render([SIMPLE], "html"))["key"]
+    assert data["key"] == page_data(render(docs, "html"))["key"]
 
 
-def test_html_summary_paragraphs_and_rejections() -> None:
+def test_html_summary_settings_and_flags() -> None:
     out = render([RICH], "html")
     assert "<dt>Sentences</dt><dd>5</dd>" in out and "<dt>Edits</dt><dd>3</dd>" in out
     assert "<dt>Rejected</dt><dd>1</dd>" in out
-    assert SIG.model in out and "abc1234" in out
-    assert out.count('<tr class="para"') == 2
-    assert 'data-status="rejected" data-reason="length ratio"' in out
-    assert "Rewrite rejected: length ratio" in out and "He went to school." in out
-    # Edit numbering runs over the whole document, in Result.edits order; a replace is one
-    # edit shown as a <del> and an <ins> with the same number.
-    assert [int(k) for k in re.findall(r'<ins data-edit="(\d+)"', out)] == [1, 2]
-    assert [int(k) for k in re.findall(r'<del data-edit="(\d+)"', out)] == [0, 2]
-    assert "日本語" in out and "🍕" in out
+    assert '<dt>Flagged</dt><dd id="mtfix-flagged">1</dd>' in out  # the rejected sentence
+    assert SIG.model in out and "abc1234" in out and SIG.format() in out
+    assert "max_new_tokens <code>64</code>" in out  # the decoding settings
+    low = Result(SIMPLE.source, SIMPLE.text, (replace(SIMPLE.sentences[0], score=-2.0), SIMPLE.sentences[1]),
+                 SIG, "low.txt")
+    out = render([low], "html")
+    assert '<dt>Flagged</dt><dd id="mtfix-flagged">1</dd>' in out and "<dt>Low score</dt><dd>1</dd>" in out
 
 
-def test_html_insertion_only_and_deletion_only() -> None:
-    out = render([RICH], "html")
-    assert re.search(r'<ins data-edit="1"[^>]*title="other · insert · confidence 0\.55[^"]*">'
-                     r'really </ins>', out)
-    assert re.search(r'<del data-edit="0"[^>]*title="other · delete[^"]*"> much</del>', out)
+def test_html_review_controls_present() -> None:
+    out = render([SIMPLE, RICH], "html")
+    for control in ('id="mtfix-threshold"', 'id="mtfix-accept"', 'id="mtfix-undo"', 'data-act="dl-text" data-d="1"',
+                    'data-act="dl-json" data-d="0"', '<section class="doc" data-doc="1" data-name="rich.md"'):
+        assert control in out, control
 
 
 # --- docs and dependencies -------------------------------------------------------------------

@@ -1,145 +1,64 @@
-"""The ``html`` view: one static, self-contained page (inline CSS, no script, no network).
+"""The ``html`` view: one self-contained review page (inline CSS and script, no network).
 
-Markup is deliberately regular so interactive review can be layered on later:
-``section[data-doc]`` > ``tr.sent[data-sentence]`` > ``del``/``ins[data-edit]``, where
-``data-edit`` is the edit's position in ``Result.edits`` and ``data-sentence`` is
-``SentenceResult.index`` (both from 0; displayed numbers are from 1).
+The page shows each document's original and corrected text side by side, sentence by sentence,
+and lets a post-editor accept or reject each edit (or a whole sentence, or every undecided edit
+above a confidence threshold), edit a sentence by hand, undo, and export the reviewed text and a
+JSON of the decisions. Decisions are kept in the browser's local storage across reloads.
+
+The results are embedded as JSON (``Result.to_dict()``, escaped so that no ``</script>`` or
+``<!--`` can end the block early) and rendered by ``assets/review.js``; the header (counts, model,
+settings) is static HTML. In the page, an edit is addressed by its document's position in the page
+(``section[data-doc]``) and its position in ``Result.edits`` (``[data-e]``), both from 0.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import math
 from collections.abc import Sequence
+from functools import cache
 from html import escape
+from importlib import resources
+from typing import Any
 
-from mtfix.diff import Edit
-from mtfix.report._common import counts, display_name, indexed_edits, plural, segments
+from mtfix.report._common import counts, display_name, plural
+from mtfix.report.jsonio import _strict
 from mtfix.result import Result, SentenceResult, Signature
 
-# Okabe-Ito derived orange (deleted) and blue (inserted) stay distinct under the common
-# colour-vision deficiencies; strike-through and underline carry the meaning without colour.
-# Keep this free of "//" and URLs: the page must not reference anything external.
-_CSS = """
-:root{color-scheme:light dark;--fg:#1a1a1a;--bg:#ffffff;--muted:#595959;--rule:#d6d6d6;
---head:#f4f4f4;--del-bg:#fde1c4;--del-fg:#6b3300;--ins-bg:#d3e6f8;--ins-fg:#003a6b;
---rej:#8b1a7a;--rej-bg:#fbeef9}
-@media (prefers-color-scheme:dark){:root{--fg:#e6e6e6;--bg:#161616;--muted:#a6a6a6;
---rule:#3b3b3b;--head:#222222;--del-bg:#4d2a00;--del-fg:#ffd4a8;--ins-bg:#0a3457;
---ins-fg:#cfe5ff;--rej:#f2a7e6;--rej-bg:#2d1429}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);
-font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-.page{max-width:76rem;margin:0 auto;padding:1.5rem 1.25rem 3rem}
-h1{font-size:1.5rem;margin:0 0 .75rem}
-h2{font-size:1.15rem;margin:2rem 0 .5rem;overflow-wrap:anywhere}
-.summary{display:flex;flex-wrap:wrap;gap:.5rem 2rem;margin:0 0 .75rem;padding:0}
-.summary div{display:flex;flex-direction:column}
-.summary dt{font-size:.8rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
-.summary dd{margin:0;font-size:1.25rem;font-weight:600;font-variant-numeric:tabular-nums}
-.meta{margin:.25rem 0;color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.875em}
-.legend{font-size:.9rem;color:var(--muted)}
-table{width:100%;border-collapse:collapse;table-layout:fixed}
-th,td{vertical-align:top;text-align:left;padding:.4rem .6rem;border-bottom:1px solid var(--rule)}
-thead th{background:var(--head);font-size:.85rem;text-transform:uppercase;letter-spacing:.04em}
-th.num,td.num{width:3.75rem;text-align:right;color:var(--muted);font-variant-numeric:tabular-nums;
-white-space:nowrap}
-td.src,td.out{white-space:pre-wrap;overflow-wrap:anywhere}
-tr.changed td.num{color:var(--fg);font-weight:600}
-tr.rejected td{background:var(--rej-bg)}
-del,ins{border-radius:2px;padding:0 1px}
-del{background:var(--del-bg);color:var(--del-fg);text-decoration:line-through;
-text-decoration-thickness:2px}
-ins{background:var(--ins-bg);color:var(--ins-fg);text-decoration:underline;
-text-decoration-thickness:2px;text-underline-offset:2px}
-del[title],ins[title]{cursor:help}
-.mark{display:inline-block;width:1em;text-align:center}
-.note{display:block;margin-top:.25rem;color:var(--rej);font-size:.875em;white-space:normal}
-details{margin-top:.25rem;font-size:.875em;white-space:normal}
-summary{cursor:pointer;color:var(--muted)}
-.proposal{white-space:pre-wrap}
-tr.para td{padding:0;height:1.1rem;border-bottom:2px dashed var(--rule)}
-.empty{color:var(--muted);font-style:italic}
-"""
+# A sentence is flagged (marked for a closer look) when its rewrite was refused, when the model was
+# unsure of its proposal (mean per-token probability below one half), or, once results carry them,
+# when it has flagged spans or a quality estimate below one half. review.js applies the same rules.
+LOW_SCORE = math.log(0.5)
+LOW_QUALITY = 0.5
+CHUNK = 100  # sentences rendered together; chunks far from the viewport are rendered in idle time
+
+
+@cache
+def _asset(name: str) -> str:
+    text = (resources.files("mtfix.report") / "assets" / name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise ValueError(f"asset {name} must not contain a closing script tag or a comment opener")
+    return text
 
 
 def _attr(value: object) -> str:
     return escape(str(value), quote=True)
 
 
-def _tooltip(e: Edit) -> str:
-    if not e.original:
-        change = f"+ “{e.replacement}”"
-    elif not e.replacement:
-        change = f"− “{e.original}”"
-    else:
-        change = f"“{e.original}” → “{e.replacement}”"
-    return f"{e.kind} · {e.op} · confidence {e.confidence:.2f}: {change}"
+def _script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` escaped, as are the
+    line separators U+2028/U+2029 that some older JavaScript parsers choke on."""
+    text = json.dumps(_strict(value), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _edit_tag(tag: str, text: str, e: Edit, k: int, sentence: int) -> str:
-    return (f'<{tag} data-edit="{k}" data-sentence="{sentence}" data-op="{_attr(e.op)}" '
-            f'data-kind="{_attr(e.kind)}" data-confidence="{_attr(e.confidence)}" '
-            f'title="{_attr(_tooltip(e))}">{escape(text)}</{tag}>')
-
-
-def _cells(s: SentenceResult, edits: list[tuple[int, Edit]]) -> tuple[str, str]:
-    src: list[str] = []
-    out: list[str] = []
-    for seg in segments(s.source, s.start, edits):
-        if seg.kind == "equal":
-            src.append(escape(seg.text))
-            out.append(escape(seg.text))
-        elif seg.kind == "delete":
-            assert seg.edit is not None and seg.edit_index is not None
-            src.append(_edit_tag("del", seg.text, seg.edit, seg.edit_index, s.index))
-        else:
-            assert seg.edit is not None and seg.edit_index is not None
-            out.append(_edit_tag("ins", seg.text, seg.edit, seg.edit_index, s.index))
-    if s.status == "rejected":
-        reason = escape(s.reason) if s.reason else "no reason given"
-        out.append(f'<span class="note">Rewrite rejected: {reason}</span>')
-        if s.proposal:
-            out.append(f'<details><summary>Model proposal</summary>'
-                       f'<div class="proposal">{escape(s.proposal)}</div></details>')
-    return "".join(src), "".join(out)
-
-
-def _row(s: SentenceResult, edits: list[tuple[int, Edit]]) -> str:
-    classes = ["sent", s.status]
-    if s.changed:
-        classes.append("changed")
-    mark = "!" if s.status == "rejected" else "•" if s.changed else ""
-    label = "rejected" if s.status == "rejected" else "changed" if s.changed else "unchanged"
-    attrs = (f'class="{_attr(" ".join(classes))}" data-sentence="{s.index}" '
-             f'data-paragraph="{s.paragraph}" data-start="{s.start}" data-end="{s.end}" '
-             f'data-status="{_attr(s.status)}"')
-    if s.reason:
-        attrs += f' data-reason="{_attr(s.reason)}"'
-    if s.score is not None:
-        attrs += f' data-score="{_attr(s.score)}"'
-    src, out = _cells(s, edits)
-    return (f'<tr {attrs}><td class="num" title="{label}">{s.index + 1}'
-            f'<span class="mark" aria-hidden="true">{mark}</span></td>'
-            f'<td class="src">{src}</td><td class="out">{out}</td></tr>')
-
-
-def _document(k: int, r: Result) -> str:
-    rows: list[str] = []
-    prev: int | None = None
-    for s, edits in indexed_edits(r):
-        if prev is not None and s.paragraph != prev:
-            rows.append('<tr class="para" aria-label="paragraph break"><td colspan="3"></td></tr>')
-        prev = s.paragraph
-        rows.append(_row(s, edits))
-    if not rows:
-        rows.append('<tr><td></td><td class="empty" colspan="2">(empty document)</td></tr>')
-    c = counts([r])
-    return (f'<section class="doc" data-doc="{k}" data-name="{_attr(r.name)}">\n'
-            f'<h2>{escape(display_name(r))}</h2>\n'
-            f'<p class="meta">{plural(c.sentences, "sentence")}, {c.changed} changed, '
-            f'{plural(c.edits, "edit")}, {c.rejected} rejected</p>\n'
-            '<table>\n<thead><tr><th class="num" scope="col">#</th><th scope="col">Original</th>'
-            '<th scope="col">Corrected</th></tr></thead>\n<tbody>\n'
-            + "\n".join(rows) + "\n</tbody>\n</table>\n</section>")
+def is_flagged(s: SentenceResult) -> bool:
+    """The page's rule for marking a sentence (see :data:`LOW_SCORE`)."""
+    flags = getattr(s, "flags", None)
+    quality = getattr(s, "quality", None)
+    return (s.status == "rejected" or (s.score is not None and s.score < LOW_SCORE) or bool(flags)
+            or (quality is not None and quality < LOW_QUALITY))
 
 
 def _signatures(results: Sequence[Result]) -> list[Signature]:
@@ -150,26 +69,103 @@ def _signatures(results: Sequence[Result]) -> list[Signature]:
     return seen
 
 
+def _settings(sig: Signature) -> str:
+    return " · ".join(f"{escape(str(k))} <code>{escape(str(v))}</code>" for k, v in sig.decoding.items())
+
+
+def _document(k: int, r: Result) -> str:
+    c = counts([r])
+    flagged = sum(is_flagged(s) for s in r.sentences)
+    return (f'<section class="doc" data-doc="{k}" data-name="{_attr(r.name)}" aria-label="{_attr(display_name(r))}">\n'
+            f'<div class="doc-h"><h2>{escape(display_name(r))}</h2>\n'
+            f'<p class="meta">{plural(c.sentences, "sentence")}, {c.changed} changed, '
+            f'{plural(c.edits, "edit")}, <span data-flagged>{flagged}</span> flagged, {c.rejected} rejected'
+            f'<br><span data-progress></span></p>\n'
+            f'<div class="doc-actions" data-needs-js hidden>'
+            f'<button type="button" data-act="dl-text" data-d="{k}" '
+            f'title="Download the reviewed text: accepted edits and hand edits applied, layout kept">'
+            f'Download reviewed text</button>'
+            f'<button type="button" data-act="dl-json" data-d="{k}" title="Download every decision as JSON">'
+            f'Decisions (JSON)</button></div></div>\n'
+            '<div class="cols" aria-hidden="true"><div>#</div><div>Original</div><div>Corrected</div>'
+            '<div></div></div>\n'
+            '<div class="rows"></div>\n</section>')
+
+
+_TOOLBAR = """<div class="toolbar" role="toolbar" aria-label="Review" data-needs-js hidden>
+<div class="grp"><label for="mtfix-threshold">Confidence ≥</label>
+<input type="range" id="mtfix-threshold" min="0" max="1" step="0.01" value="0.80">
+<output id="mtfix-threshold-value" for="mtfix-threshold">0.80</output>
+<button type="button" class="primary" id="mtfix-accept"
+ title="Accept every undecided edit at or above this confidence">Accept</button>
+<button type="button" id="mtfix-reject-rest" title="Reject every undecided edit">Reject undecided</button></div>
+<div class="grp"><button type="button" id="mtfix-prev" title="Previous change (p)">↑ Prev</button>
+<button type="button" id="mtfix-next" title="Next change (n)">↓ Next</button>
+<button type="button" id="mtfix-undo" title="Undo (u, Ctrl+Z)">Undo</button>
+<button type="button" id="mtfix-redo" title="Redo (Shift+U, Ctrl+Y)">Redo</button>
+<button type="button" id="mtfix-reset" title="Clear every decision and hand edit (undoable)">Clear all</button></div>
+<div class="grp progress" id="mtfix-progress"></div>
+<details class="keys"><summary>Keys <kbd>?</kbd></summary><div class="keylist">
+<kbd>n</kbd><span>next change (also <kbd>j</kbd>)</span><kbd>p</kbd><span>previous change (also <kbd>k</kbd>)</span>
+<kbd>a</kbd><span>accept the change, go to the next</span><kbd>r</kbd><span>reject the change, go to the next</span>
+<kbd>A</kbd><span>accept the whole sentence</span><kbd>R</kbd><span>reject the whole sentence</span>
+<kbd>e</kbd><span>edit the sentence by hand; <kbd>Ctrl+Enter</kbd> saves, <kbd>Esc</kbd> cancels</span>
+<kbd>f</kbd><span>next flagged sentence (<kbd>F</kbd>: previous)</span>
+<kbd>u</kbd><span>undo (<kbd>U</kbd>: redo); also <kbd>Ctrl+Z</kbd>, <kbd>Ctrl+Y</kbd></span>
+<kbd>Esc</kbd><span>close the edit's panel</span></div></details>
+</div>
+<p class="meta" id="mtfix-status" hidden></p>"""
+
+_LEGEND = ('<p class="legend"><span><del class="e st0">deleted</del> <ins class="e st0">inserted</ins> '
+           'suggested (dashed: undecided)</span> '
+           '<span><ins class="e st1">accepted</ins></span> <span><span class="e st2">rejected</span> '
+           '(original kept)</span> <span><span class="caret">‸</span> insertion point</span> '
+           '<span><mark class="flag">flagged words</mark></span> '
+           '<span>⚑ flagged sentence (left stripe)</span> <span>✎ edited by hand</span> '
+           '<span>Undecided edits are left out of the export.</span></p>')
+
+
 def render_html(results: Sequence[Result], *, color: bool = False, width: int | None = None) -> str:
-    """A complete HTML page: summary, then per document a sentence-aligned original/corrected table."""
+    """A complete, self-contained review page for ``results`` (``color``/``width`` are ignored)."""
+    return page(results, [r.to_dict() for r in results])
+
+
+def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
+    """The page for ``results`` whose embedded data is ``data`` (their ``to_dict()``, possibly with
+    fields the Python model does not have yet, such as per-sentence ``flags`` and ``quality``)."""
     c = counts(results)
-    title = "mtfix report"
+    flagged = sum(is_flagged(s) for r in results for s in r.sentences)
+    low = sum(s.score is not None and s.score < LOW_SCORE for r in results for s in r.sentences)
+    title = "mtfix review"
     if len(results) == 1:
         title += " · " + display_name(results[0])
-    stats = "".join(f"<div><dt>{label}</dt><dd>{n}</dd></div>" for label, n in
-                    (("Documents", c.documents), ("Sentences", c.sentences), ("Changed", c.changed),
-                     ("Edits", c.edits), ("Rejected", c.rejected)))
+    stats = "".join(f"<div><dt>{label}</dt><dd{attr}>{n}</dd></div>" for label, n, attr in
+                    (("Documents", c.documents, ""), ("Sentences", c.sentences, ""), ("Changed", c.changed, ""),
+                     ("Edits", c.edits, ""), ("Flagged", flagged, ' id="mtfix-flagged"'),
+                     ("Rejected", c.rejected, ""), ("Low score", low, "")))
     meta = "".join(f'<p class="meta">Model <code>{escape(sig.model)}</code> · revision '
-                   f'<code>{escape(sig.revision)}</code> · mtfix {escape(sig.version)}<br>'
-                   f'Signature <code>{escape(sig.format())}</code></p>\n'
+                   f'<code>{escape(sig.revision)}</code> · mtfix {escape(sig.version)}'
+                   + (f"<br>Settings: {_settings(sig)}" if sig.decoding else "")
+                   + f'<br>Signature <code>{escape(sig.format())}</code></p>\n'
                    for sig in _signatures(results))
-    legend = ('<p class="legend">Legend: <del>deleted</del> <ins>inserted</ins> · '
-              '• changed sentence · ! rewrite rejected · hover a change for its kind, '
-              'operation and confidence</p>')
+    payload: dict[str, Any] = {"schema": 1, "results": list(data),
+               "settings": {"low_score": LOW_SCORE, "low_quality": LOW_QUALITY, "chunk": CHUNK}}
+    data = _script_json(payload)
+    payload["key"] = hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+    data = _script_json(payload)
     docs = "\n".join(_document(k, r) for k, r in enumerate(results))
+    if not results:
+        docs = '<p class="empty">No documents.</p>'
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             '<meta name="generator" content="mtfix">\n'
-            f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            f'<div class="page">\n<header>\n<h1>mtfix report</h1>\n<dl class="summary">{stats}</dl>\n'
-            f"{meta}{legend}\n</header>\n<main>\n{docs}\n</main>\n</div>\n</body>\n</html>\n")
+            f"<title>{escape(title)}</title>\n<style>{_asset('review.css')}</style>\n</head>\n<body>\n"
+            f'<div class="page">\n<header>\n<h1>{escape(title)}</h1>\n<dl class="summary">{stats}</dl>\n'
+            f"{meta}{_LEGEND}\n</header>\n{_TOOLBAR}\n"
+            '<noscript><p class="noscript">This review page needs JavaScript to show the documents; '
+            'the data is embedded in the page as JSON (<code>#mtfix-data</code>).</p></noscript>\n'
+            f'<main id="mtfix-docs">\n{docs}\n</main>\n</div>\n'
+            '<div class="pop" id="mtfix-pop" role="dialog" aria-label="Edit" hidden></div>\n'
+            '<div class="sr" id="mtfix-live" aria-live="polite"></div>\n'
+            f'<script type="application/json" id="mtfix-data">{data}</script>\n'
+            f"<script>\n{_asset('review.js')}</script>\n</body>\n</html>\n")
