@@ -172,7 +172,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     if batch.skipped and not args.quiet:
         print(f"mtfix: skipped {batch.skipped} input(s) finished in an earlier run (--overwrite to redo)",
               file=sys.stderr)
-    if batch.failed == len(names):
+    if batch.failed == len(names) > 1:  # one input: its own error line already said it all
         raise InputError("no input could be corrected")
     return EXIT_FAILED if batch.failed else EXIT_OK
 

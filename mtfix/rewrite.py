@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -64,12 +65,15 @@ class TransformersRewriter:
         self.revision = spec.revision
         self.levels = spec.levels or {}  # gate settings tuned for this model, by level name
         try:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(spec.weights))
-            model = AutoModelForCausalLM.from_pretrained(str(spec.weights), dtype=torch.float32)
-            if spec.adapter is not None:
-                from peft import PeftModel
+            with warnings.catch_warnings():
+                # Deprecation notices from inside transformers/peft mean nothing to a user correcting text.
+                warnings.simplefilter("ignore", FutureWarning)
+                self.tokenizer = AutoTokenizer.from_pretrained(str(spec.weights))
+                model = AutoModelForCausalLM.from_pretrained(str(spec.weights), dtype=torch.float32)
+                if spec.adapter is not None:
+                    from peft import PeftModel
 
-                model = PeftModel.from_pretrained(model, str(spec.adapter)).merge_and_unload()
+                    model = PeftModel.from_pretrained(model, str(spec.adapter)).merge_and_unload()
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load model from {spec.weights}: {exc}") from None
         self.model = model.eval()
