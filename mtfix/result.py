@@ -121,8 +121,3 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
         offset += len(result.source) + len(ending)
     signature = signature or (results[0].signature if results else Signature("", "", ""))
     return Result("".join(sources), "".join(texts), tuple(sentences), signature, name)
-
-
-def join_lines(results: Sequence[Result], endings: Sequence[str], name: str = "") -> Result:
-    """One document from line-mode results: each line is a paragraph, followed by its line ending."""
-    return join_results(results, endings, name, per_part=True)

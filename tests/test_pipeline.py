@@ -113,11 +113,11 @@ def test_invariants_hold_on_any_text(parts: list[str], noise: str) -> None:
 
 
 def test_join_lines_makes_one_document(corrector: Corrector) -> None:
-    from mtfix.result import join_lines
+    from mtfix.result import join_results
 
     lines = ["This offer suck.", "", "Fine. This offer suck."]
     endings = ["\r\n", "\n", ""]
-    joined = join_lines(corrector.correct_batch(lines), endings, "corpus.txt")
+    joined = join_results(corrector.correct_batch(lines), endings, "corpus.txt", per_part=True)
     assert joined.source == "This offer suck.\r\n\nFine. This offer suck."
     assert joined.text == "This offer sucks.\r\n\nFine. This offer sucks."
     assert apply_edits(joined.source, list(joined.edits)) == joined.text
