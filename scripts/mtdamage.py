@@ -392,12 +392,18 @@ def adverb_placement(toks, rng):
                                ("family", "supply", "reply", "apply", "italy", "early", "likely", "only")))\
                 and is_word(toks[i + 2][0]):
             sites.append(i)
+    swapped = _swap_at_random_site(toks, sites, rng)
+    return swapped[0] if swapped else None
+
+
+def _swap_at_random_site(toks, sites, rng):
+    """(tokens with words i and i+1 swapped, each keeping its own following space, i) for a random site."""
     if not sites:
         return None
     i = rng.choice(sites)
     out = list(toks)
     out[i], out[i + 1] = (toks[i + 1][0], toks[i][1]), (toks[i][0], toks[i + 1][1])
-    return out
+    return out, i
 
 
 def _adjective(w: str) -> bool:
@@ -420,12 +426,8 @@ def adjective_order(toks, rng):
         if is_word(before) and before.lower() not in DETERMINERS | PREPOSITIONS:
             continue  # only right after a determiner, a preposition or punctuation
         sites.append(i)
-    if not sites:
-        return None
-    i = rng.choice(sites)
-    out = list(toks)
-    out[i], out[i + 1] = (toks[i + 1][0], toks[i][1]), (toks[i][0], toks[i + 1][1])
-    return _fix_article_before(out, i)
+    swapped = _swap_at_random_site(toks, sites, rng)
+    return _fix_article_before(*swapped) if swapped else None
 
 
 _PLAIN_ADJECTIVES = frozenset(
