@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from mtfix import __version__
 from mtfix.config import DEFAULT, LEVELS
-from mtfix.textio import ERRORS, InputError, read_text, write_atomic
+from mtfix.textio import ERRORS, InputError, read_lines, read_text, write_atomic
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EPILOG = """exit codes: 0 success; 1 an input or the model failed (the other inputs were still processed);
@@ -201,8 +201,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from mtfix.scoring import corpus_scores
 
-    hyps = _lines_of(args.hyp)
-    refs = [_lines_of(r) for r in args.ref]
+    hyps = read_lines(args.hyp)
+    refs = [read_lines(r) for r in args.ref]
     try:
         scores = corpus_scores(hyps, refs, [m.strip().lower() for m in args.metrics.split(",") if m.strip()])
     except ValueError as exc:
@@ -288,9 +288,3 @@ def _stdout() -> IO[str]:
     return sys.stdout
 
 
-def _lines_of(name: str) -> list[str]:
-    text = read_text(name)
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]

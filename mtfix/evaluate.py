@@ -22,7 +22,7 @@ from typing import Any
 
 from mtfix import __version__
 from mtfix.baselines import Cached, Fixer
-from mtfix.textio import InputError, read_text
+from mtfix.textio import InputError, read_lines
 
 PRESETS = ("wmt13", "wmt21", "jfleg", "mlqe")
 MLQE_PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
@@ -148,14 +148,6 @@ class Report:
 
 
 # --- loading ---------------------------------------------------------------------------------
-
-def read_lines(path: str | Path) -> list[str]:
-    """Lines of a UTF-8 file without their terminators (a final newline ends the last line)."""
-    lines = read_text(str(path)).split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]
-
 
 def load_files(mt: Sequence[str], refs: Sequence[str], src: str | None = None, *, name: str = "custom",
                metrics: Sequence[str] = ("bleu", "chrf", "ter"), tokenized: bool = False) -> EvalSet:

@@ -77,22 +77,24 @@ def decode(data: bytes, label: str, errors: str = "strict") -> tuple[str, Encodi
 
 def read_bytes(name: str) -> bytes:
     """All bytes of file ``name`` (``-`` for stdin), with one clear error for what cannot be read."""
-    if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    if path.is_dir():
-        raise InputError(f"{name}: is a directory")
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    stream = open_binary(name)
+    if stream is sys.stdin.buffer:
+        return stream.read()
+    with stream:
+        return stream.read()
 
 
 def read_text(name: str, errors: str = "strict") -> str:
     """The text of file ``name`` (``-`` for stdin); newlines kept exactly, a BOM dropped."""
     return decode(read_bytes(name), label_of(name), errors)[0]
+
+
+def read_lines(name: str | os.PathLike[str]) -> list[str]:
+    """Lines of a text file without their terminators (a final newline ends the last line)."""
+    lines = read_text(str(name)).split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]
 
 
 def open_binary(name: str) -> IO[bytes]:
