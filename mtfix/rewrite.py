@@ -113,14 +113,7 @@ class TransformersRewriter:
         return [r for r in out if r is not None]
 
     def _left_pad(self, seqs: list[list[int]]) -> tuple[Any, Any]:
-        torch = _torch()
-        width = max(len(s) for s in seqs)
-        ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(seqs), width), dtype=torch.long)
-        for row, s in enumerate(seqs):
-            ids[row, width - len(s):] = torch.tensor(s, dtype=torch.long)
-            mask[row, width - len(s):] = 1
-        return ids, mask
+        return left_pad(seqs, self.pad_id)
 
     def _generate(self, batch: list[str], max_new_tokens: int) -> list[tuple[str, float, bool]]:
         torch = _torch()
@@ -159,3 +152,15 @@ class TransformersRewriter:
 def _undecodable(text: str) -> bool:
     """Lone surrogates stand for bytes that were not UTF-8 (``--errors keep``): not for the model."""
     return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def left_pad(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any]:
+    """(ids, attention mask) tensors with every sequence padded on the left, as generation needs."""
+    torch = _torch()
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for row, s in enumerate(seqs):
+        ids[row, width - len(s):] = torch.tensor(s, dtype=torch.long)
+        mask[row, width - len(s):] = 1
+    return ids, mask

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from mtfix import modelstore  # noqa: E402
 from mtfix.prompt import PromptFormat  # noqa: E402
+from mtfix.rewrite import left_pad  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -240,9 +241,8 @@ class Run:
         with torch.inference_mode():
             for start in range(0, len(sources), 8):
                 prompts = [self.format.prompt(s) for s in sources[start:start + 8]]
-                width = max(len(p) for p in prompts)
-                ids = torch.tensor([[self.pad_id] * (width - len(p)) + p for p in prompts], device=self.device)
-                mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=self.device)
+                ids, mask = (t.to(self.device) for t in left_pad(prompts, self.pad_id))
+                width = ids.shape[1]
                 longest = max(len(self.tokenizer.encode(s)) for s in sources[start:start + 8])
                 gen = self.model.generate(input_ids=ids, attention_mask=mask, do_sample=False, num_beams=1,
                                           max_new_tokens=int(longest * 1.5) + 8, temperature=None,
