@@ -202,7 +202,7 @@ class Detector:
         if letters >= 8 and _RU_ADJ_ENDINGS.search(lower) and self._zipf(lower, "en") == 0:
             best = _best_guess(lower)
             return best, self.morph.parse(best)[0].normal_form, 0.55, "looks like a transliterated Russian adjective"
-        if not capital and letters >= 7 and _RU_ENDINGS.search(lower) and self._zipf(lower, "en") == 0:
+        if (not capital or initial) and letters >= 7 and _RU_ENDINGS.search(lower) and self._zipf(lower, "en") == 0:
             best = _best_guess(lower)
             parse = self.morph.parse(best)[0]
             return best, parse.normal_form, 0.55, "looks like a transliterated Russian word (not in the dictionary)"
@@ -230,8 +230,8 @@ class Detector:
         if letters <= 5:
             confidence -= 0.25  # short words collide with English/other languages by chance
         eng = self._zipf(lower, "en")
-        if eng > 1.5:
-            confidence -= 0.2  # rare but existing English (or loan) word: "pravda", "dacha"
+        if eng >= 1.5:
+            confidence = min(confidence, 0.45)  # an English loan ("dacha", "matryoshka"): below the cut
         form = best.word
         note = f"transliterated Russian: {form} (lemma {best.normal_form})"
         return form, best.normal_form, round(max(0.0, confidence), 2), note
