@@ -27,7 +27,7 @@ LABELLED = [
     ("It is an apple and a orange.", "It is an apple and an orange.", ["article"], True),
     ("The company has many worker.", "The company has many workers.", ["agreement"], True),
     ("She interested in music.", "She is interested in music.", ["other"], False),  # a missing verb
-    ("The river is deep and dangerously.", "The river is deep and dangerous.", ["agreement"], False),
+    ("The river is deep and dangerously.", "The river is deep and dangerous.", ["agreement"], True),
     ("Матированным glass is used.", "Frosted glass is used.", ["untranslated"], False),
 ]
 
