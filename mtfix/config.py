@@ -39,6 +39,9 @@ class Config:
     min_length_ratio: float = 0.6  # ...or shorter than this
     system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
     few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
+    min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
+    flags: bool = True  # look for untranslated words (needs the extra mtfix[flags])
+    edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
 
     def with_(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
@@ -56,7 +59,8 @@ class Config:
                 "max_new": f"{self.max_new_tokens_ratio}x+{self.max_new_tokens_extra}",
                 "level": self.level, "min_chrf": self.min_chrf, "keep_margin": self.keep_margin,
                 "max_gap": self.max_gap,
-                "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}"}
+                "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
+                **({"min_confidence": self.min_confidence} if self.min_confidence else {})}
 
 
 # The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.

@@ -18,7 +18,15 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 OPS = ("insert", "delete", "replace", "move")
-KINDS = ("spelling", "agreement", "word_order", "punctuation", "casing", "other")
+# MT-aware edit types; mtfix.edittypes refines them with ERRANT when it is installed.
+KINDS = ("untranslated", "agreement", "article", "preposition", "word_order", "lexical_choice", "spelling",
+         "punctuation", "casing", "other")
+ARTICLES = frozenset({"a", "an", "the"})
+PREPOSITIONS = frozenset(
+    "about above across after against along amid among around as at before behind below beneath beside "
+    "besides between beyond by despite down during except for from in inside into like near of off on onto "
+    "out outside over past per since through throughout till to toward towards under underneath until up "
+    "upon via with within without".split())
 
 
 @dataclass(frozen=True)
@@ -366,10 +374,33 @@ def _classify(original: str, replacement: str) -> str:
         if tag == "equal":
             continue
         if tag == "replace" and i2 - i1 == j2 - j1:
-            kinds.update(_pair_kind(ow[i1 + k], rw[j1 + k]) for k in range(i2 - i1))
+            kinds.update(_word_kind(ow[i1 + k], rw[j1 + k]) for k in range(i2 - i1))
         else:
-            kinds.add("other")  # words added or removed
+            kinds.add(_closed_class(low[i1:i2] + lrw[j1:j2]))  # words added or removed
     return kinds.pop() if len(kinds) == 1 else "other"
+
+
+def _closed_class(words: list[str]) -> str:
+    """article / preposition when every word added, dropped or swapped is one; else other."""
+    if words and all(w in ARTICLES for w in words):
+        return "article"
+    if words and all(w in PREPOSITIONS for w in words):
+        return "preposition"
+    return "other"
+
+
+def _word_kind(a: str, b: str) -> str:
+    """Kind of a one-word substitution as reported (finer than the alignment's :func:`_pair_kind`)."""
+    closed = _closed_class([a.lower(), b.lower()])
+    if closed != "other":
+        return closed
+    la, lb = sorted((a.lower(), b.lower()), key=len)
+    if lb in (la + "ly", la[:-1] + "ily", la + "ally") and len(la) >= 3:
+        return "agreement"  # the adverb for the adjective or back: a wrong form of the right word
+    kind = _pair_kind(a, b)
+    if kind == "other" and a.isalpha() and b.isalpha():
+        return "lexical_choice"  # one word for another, unrelated in form
+    return kind
 
 
 def _word_key(text: str) -> tuple[str, ...]:

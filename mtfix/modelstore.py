@@ -38,6 +38,7 @@ class ModelSpec:
     adapter: Path | None = None  # a peft adapter directory, or None
     prompt: dict | None = None  # the prompt recipe stored with the model; None = built-in default
     levels: dict | None = None  # gate settings per level, tuned for this model; None = built-in LEVELS
+    quality: dict | None = None  # the quality estimate's calibration for this model (mtfix.quality); None = none
 
 
 def cache_dir() -> Path:
@@ -182,10 +183,11 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSpec:
     if (path / "adapter_config.json").is_file():
         rev = meta.get("revision") or _file_digest(path / "adapter_model.safetensors", 12)
         return ModelSpec(meta.get("model_id", path.name), rev, base_model_dir(), path, meta.get("prompt"),
-                         meta.get("levels"))
+                         meta.get("levels"), meta.get("quality"))
     if (path / "config.json").is_file():
         rev = meta.get("revision") or _dir_revision(path)
-        return ModelSpec(meta.get("model_id", path.name), rev, path, None, meta.get("prompt"), meta.get("levels"))
+        return ModelSpec(meta.get("model_id", path.name), rev, path, None, meta.get("prompt"), meta.get("levels"),
+                         meta.get("quality"))
     raise ModelError(f"{path} holds neither config.json nor adapter_config.json: not a model directory")
 
 

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
 
 from mtfix import __version__
 from mtfix.config import DEFAULT, Config
@@ -11,6 +14,7 @@ from mtfix.gate import judge
 from mtfix.result import Result, SentenceResult, Signature
 from mtfix.rewrite import Rewrite, Rewriter
 from mtfix.segment import Sentence, segment
+from mtfix.untranslated import Flag
 
 Progress = Callable[[int, int], None]  # (sentences done, sentences in all)
 
@@ -31,6 +35,8 @@ class Corrector:
         self.config = config
         self._model = model
         self._rewriter = rewriter
+        self._detector: Any = None  # the untranslated-word detector, loaded on first use
+        self._quality: Any = False  # the quality model: False = not looked up yet, None = none
 
     @property
     def rewriter(self) -> Rewriter:
@@ -54,6 +60,12 @@ class Corrector:
         rw = self.rewriter
         return Signature(__version__, rw.model_id, rw.revision, self.gate_config.decoding())
 
+    @property
+    def check_signature(self) -> Signature:
+        """The signature of ``check`` results: the model that scored quality, no decoding."""
+        rw = self.rewriter
+        return Signature(__version__, rw.model_id, rw.revision, {"mode": "check"})
+
     # The stages, one by one.
     def segment(self, text: str) -> list[Sentence]:
         """Sentences of ``text`` with offsets; joining the gaps and sentences gives ``text`` back."""
@@ -63,9 +75,108 @@ class Corrector:
         """The model's raw proposal for each sentence (not yet gated)."""
         return self.rewriter.rewrite(list(sentences))
 
-    def diff(self, source: str, target: str, offset: int = 0, confidence: float = 1.0) -> list[Edit]:
-        """Word-level typed edits turning ``source`` into ``target``; offsets shifted by ``offset``."""
-        return diff(source, target, offset=offset, confidence=confidence)
+    def diff(self, source: str, target: str, offset: int = 0, confidence: float = 1.0,
+             flags: Sequence[Flag] = ()) -> list[Edit]:
+        """Word-level typed edits turning ``source`` into ``target``; offsets shifted by ``offset``.
+
+        Kinds come from ERRANT when installed (``Config.edit_types``), else from rules; an edit
+        that replaces or drops a flagged word is ``untranslated``."""
+        from mtfix.edittypes import retype
+
+        edits = diff(source, target, offset=offset, confidence=confidence)
+        return retype(source, target, edits, offset, flags, self.config.edit_types)
+
+    @property
+    def detector(self) -> Any:
+        """The untranslated-word detector (mtfix.untranslated), loaded on first use; None when
+        ``config.flags`` is off. Raises ImportError naming the extra when its libraries are missing."""
+        if self._detector is None and self.config.flags:
+            from mtfix.untranslated import Detector
+
+            self._detector = Detector()
+        return self._detector
+
+    def flags(self, sentence: str, offset: int = 0) -> list[Flag]:
+        """Untranslated words of ``sentence`` (offsets shifted by ``offset``); [] when flags are off."""
+        detector = self.detector
+        return detector.flags(sentence, offset) if detector is not None else []
+
+    def _optional_flags(self, sentence: str) -> list[Flag]:
+        # In a correction, flags are a bonus: without their libraries, correct anyway and say so once.
+        try:
+            return self.flags(sentence)
+        except ImportError as exc:
+            warnings.warn(f"{exc}; correcting without flags", stacklevel=3)
+            self.config = self.config.with_(flags=False)
+            return []
+
+    @property
+    def quality_model(self) -> Any:
+        """The model's quality calibration (mtfix.quality.QualityModel), or None if it has none."""
+        if self._quality is False:
+            from mtfix.quality import QualityModel
+
+            calibration = getattr(self.rewriter, "quality", None)
+            self._quality = QualityModel.from_dict(calibration) if calibration else None
+        return self._quality
+
+    def quality(self, sentences: Sequence[str], flags: Sequence[Sequence[Flag]] | None = None) -> list[float | None]:
+        """Quality estimate in [0, 1] of each sentence from one forward pass (no generation); None for
+        all when the model has no calibration or cannot score, and for sentences it does not take."""
+        model = self.quality_model
+        scorer = getattr(self.rewriter, "keep_logprobs", None)
+        if model is None or scorer is None:
+            return [None] * len(sentences)
+        from mtfix.quality import features
+        from mtfix.untranslated import iter_words
+
+        if flags is None:
+            flags = [self.flags(s) for s in sentences]
+        out: list[float | None] = []
+        for s, lp, fl in zip(sentences, scorer(list(sentences)), flags):
+            out.append(model.predict(features(lp, sum(1 for _ in iter_words(s)), len(fl))) if lp else None)
+        return out
+
+    def check(self, text: str, name: str = "") -> Result:
+        """Flags and quality of one document, without rewriting it."""
+        return self.check_batch([text], [name])[0]
+
+    def check_batch(self, texts: Sequence[str], names: Sequence[str] | None = None,
+                    progress: Progress | None = None) -> list[Result]:
+        """Flags and quality of several documents (no generation): results have no edits and ``text == source``."""
+        names = self._names(texts, names)
+        segmented = [self.segment(t) for t in texts]
+        unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
+        flags = {s: self.flags(s) for s in unique}
+        quality = dict(zip(unique, self._quality_chunked(unique, flags, progress)))
+        signature = self.check_signature
+        results = []
+        for text, sents, name in zip(texts, segmented, names):
+            rows = tuple(SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, s.text, "unchanged",
+                                        quality=quality[s.text], flags=_shift(flags[s.text], s.start))
+                         for s in sents)
+            results.append(Result(text, text, rows, signature, name))
+        return results
+
+    def _quality_chunked(self, sentences: list[str], flags: dict[str, list[Flag]],
+                         progress: Progress | None) -> list[float | None]:
+        chunk = max(1, self.config.batch_size) * 4
+        out: list[float | None] = []
+        for start in range(0, len(sentences), chunk):
+            part = sentences[start:start + chunk]
+            out += self.quality(part, [flags[s] for s in part])
+            if progress is not None:
+                progress(len(out), len(sentences))
+        return out
+
+    @staticmethod
+    def _names(texts: Sequence[str], names: Sequence[str] | None) -> list[str]:
+        if isinstance(texts, str):
+            raise TypeError("give a list of texts; use the single-text method for one string")
+        names = list(names) if names is not None else [""] * len(texts)
+        if len(names) != len(texts):
+            raise ValueError(f"got {len(texts)} texts but {len(names)} names")
+        return names
 
     # All stages.
     def correct(self, text: str, name: str = "") -> Result:
@@ -84,8 +195,10 @@ class Corrector:
         # A repeated sentence (a heading, a boilerplate line) is rewritten once.
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
         rewrites = dict(zip(unique, self._rewrite_chunked(unique, progress)))
+        flags = {s: self._optional_flags(s) for s in unique}
+        quality = dict(zip(unique, self._quality_chunked(unique, flags, None)))
         signature, gate = self.signature, self.gate_config
-        return [self._assemble(text, sents, rewrites, signature, name, gate)
+        return [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality)
                 for text, sents, name in zip(texts, segmented, names)]
 
     def _rewrite_chunked(self, sentences: list[str], progress: Progress | None) -> list[Rewrite]:
@@ -99,20 +212,35 @@ class Corrector:
         return out
 
     def _assemble(self, text: str, sentences: list[Sentence], rewrites: dict[str, Rewrite],
-                  signature: Signature, name: str, gate: Config) -> Result:
+                  signature: Signature, name: str, gate: Config, flags: dict[str, list[Flag]],
+                  quality: dict[str, float | None]) -> Result:
         results = []
         for s in sentences:
             rewrite = rewrites[s.text]
             verdict = judge(s.text, rewrite, gate)
             confidence = _confidence(rewrite)
             edits: tuple[Edit, ...] = ()
+            status, reason, output = verdict.status, verdict.reason, verdict.output
+            sentence_flags = _shift(flags[s.text], s.start)
             if verdict.status == "rewritten":
-                edits = tuple(self.diff(s.text, verdict.output, s.start, confidence))
-            results.append(SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, verdict.output,
-                                          verdict.status, verdict.reason, verdict.proposal,
-                                          rewrite.score, edits))
+                edits = tuple(self.diff(s.text, verdict.output, s.start, confidence, sentence_flags))
+                # --min-confidence: what is not shown is not applied either.
+                kept = tuple(e for e in edits if e.confidence >= self.config.min_confidence)
+                if len(kept) < len(edits):
+                    edits = kept
+                    output = apply_edits(s.text, [replace(e, start=e.start - s.start, end=e.end - s.start)
+                                                  for e in kept])
+                    if not kept:
+                        status, reason = "rejected", "below min confidence"
+            results.append(SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, output,
+                                          status, reason, verdict.proposal, rewrite.score, edits,
+                                          quality[s.text], sentence_flags))
         corrected = apply_edits(text, [e for r in results for e in r.edits])
         return Result(text, corrected, tuple(results), signature, name)
+
+
+def _shift(flags: Sequence[Flag], offset: int) -> tuple[Flag, ...]:
+    return tuple(replace(f, start=f.start + offset, end=f.end + offset) for f in flags)
 
 
 def _confidence(rewrite: Rewrite) -> float:

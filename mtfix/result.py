@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mtfix.diff import Edit
+from mtfix.untranslated import Flag
 
 SCHEMA_VERSION = 1
 
@@ -51,6 +52,8 @@ class SentenceResult:
     proposal: str = ""  # what the model proposed (even if rejected)
     score: float | None = None  # the model's mean log-probability of its proposal, per token
     edits: tuple[Edit, ...] = ()  # edits with offsets into the original document
+    quality: float | None = None  # estimated quality in [0, 1] (mtfix.quality); None when not estimated
+    flags: tuple[Flag, ...] = ()  # spans worth a look (untranslated words), offsets into the document
 
     @property
     def changed(self) -> bool:
@@ -60,13 +63,16 @@ class SentenceResult:
         return {"index": self.index, "paragraph": self.paragraph, "start": self.start, "end": self.end,
                 "source": self.source, "output": self.output, "status": self.status,
                 "reason": self.reason, "proposal": self.proposal, "score": self.score,
-                "edits": [e.to_dict() for e in self.edits]}
+                "edits": [e.to_dict() for e in self.edits],
+                "quality": self.quality, "flags": [f.to_dict() for f in self.flags]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SentenceResult:
-        edits = tuple(Edit(**e) for e in d.get("edits", []))
+        edits = tuple(Edit.from_dict(e) for e in d.get("edits", []))
+        flags = tuple(Flag.from_dict(f) for f in d.get("flags") or [])
         return cls(d["index"], d["paragraph"], d["start"], d["end"], d["source"], d["output"],
-                   d["status"], d.get("reason", ""), d.get("proposal", ""), d.get("score"), edits)
+                   d["status"], d.get("reason", ""), d.get("proposal", ""), d.get("score"), edits,
+                   d.get("quality"), flags)
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,21 @@ class Result:
                    Signature.from_dict(d["signature"]), d.get("name", ""))
 
 
+def keep_confident(result: Result, min_confidence: float) -> Result:
+    """``result`` with only the edits at least ``min_confidence`` sure, and its texts re-derived from them."""
+    from mtfix.diff import apply_edits
+
+    sentences = []
+    for s in result.sentences:
+        kept = tuple(e for e in s.edits if e.confidence >= min_confidence)
+        if len(kept) < len(s.edits):
+            local = [replace(e, start=e.start - s.start, end=e.end - s.start) for e in kept]
+            s = replace(s, edits=kept, output=apply_edits(s.source, local))
+        sentences.append(s)
+    text = apply_edits(result.source, [e for s in sentences for e in s.edits])
+    return replace(result, text=text, sentences=tuple(sentences))
+
+
 def join_results(results: Sequence[Result], endings: Sequence[str], name: str = "",
                  signature: Signature | None = None, per_part: bool = True) -> Result:
     """One document from results corrected piece by piece (lines, or blocks of paragraphs).
@@ -112,8 +133,9 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
         base = part if per_part else paragraph
         for s in result.sentences:
             edits = tuple(replace(e, start=e.start + offset, end=e.end + offset) for e in s.edits)
+            flags = tuple(replace(f, start=f.start + offset, end=f.end + offset) for f in s.flags)
             sentences.append(replace(s, index=len(sentences), paragraph=base + s.paragraph, start=s.start + offset,
-                                     end=s.end + offset, edits=edits))
+                                     end=s.end + offset, edits=edits, flags=flags))
         if result.sentences:
             paragraph = sentences[-1].paragraph + 1
         sources.append(result.source + ending)

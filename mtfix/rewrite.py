@@ -64,6 +64,7 @@ class TransformersRewriter:
         self.model_id = spec.model_id
         self.revision = spec.revision
         self.levels = spec.levels or {}  # gate settings tuned for this model, by level name
+        self.quality = spec.quality  # calibration of the quality estimate for this model, or None
         try:
             with warnings.catch_warnings():
                 # Deprecation notices from inside transformers/peft mean nothing to a user correcting text.
@@ -138,6 +139,11 @@ class TransformersRewriter:
 
     def score_pairs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[float]:
         """Mean log-probability per token of each candidate (plus end of turn) as the answer to its source."""
+        return [sum(lp) / len(lp) for lp in self.answer_logprobs(sources, candidates)]
+
+    def answer_logprobs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[list[float]]:
+        """Log-probability of each token of each candidate (plus end of turn) as the answer to its source;
+        one forward pass, no generation."""
         torch = _torch()
         prompts = [self.format.prompt(s) for s in sources]
         answers = [self.format.answer(c) for c in candidates]
@@ -146,7 +152,23 @@ class TransformersRewriter:
             logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
         logprobs = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
         width = ids.shape[1]
-        return [float(logprobs[row, width - 1 - len(a):].mean()) for row, a in enumerate(answers)]
+        return [logprobs[row, width - 1 - len(a):].tolist() for row, a in enumerate(answers)]
+
+    def keep_logprobs(self, sentences: Sequence[str]) -> list[list[float] | None]:
+        """Per-token log-probabilities of answering each sentence with itself (the quality estimate's
+        evidence), batched by length; None for a sentence the model does not take (empty, too long)."""
+        out: list[list[float] | None] = [None] * len(sentences)
+        lengths = [0 if _undecodable(s) or not s.strip() else len(self.tokenizer.encode(s, add_special_tokens=False))
+                   for s in sentences]
+        todo = sorted((i for i, n in enumerate(lengths) if 0 < n <= self.config.max_input_tokens),
+                      key=lambda i: lengths[i])
+        bs = max(1, self.config.batch_size)
+        for b in range(0, len(todo), bs):
+            idx = todo[b:b + bs]
+            batch = [sentences[i] for i in idx]
+            for i, lp in zip(idx, self.answer_logprobs(batch, batch)):
+                out[i] = lp
+        return out
 
 
 def _undecodable(text: str) -> bool:

@@ -14,7 +14,7 @@ CASES: list[tuple[str, str, list[tuple[int, int, str, str, str, str]]]] = [
     ("This offer suck.", "This offer sucks.", [(11, 15, "suck", "sucks", "replace", "agreement")]),
     ("They was happy.", "They were happy.", [(5, 8, "was", "were", "replace", "agreement")]),
     ("He don't know.", "He doesn't know.", [(3, 8, "don't", "doesn't", "replace", "agreement")]),
-    ("I eat a apple.", "I eat an apple.", [(6, 7, "a", "an", "replace", "agreement")]),
+    ("I eat a apple.", "I eat an apple.", [(6, 7, "a", "an", "replace", "article")]),
     ("this offer sucks.", "This offer sucks.", [(0, 4, "this", "This", "replace", "casing")]),
     ("This offer sucks", "This offer sucks.", [(16, 16, "", ".", "insert", "punctuation")]),
     ("Hello world", "Hello, world", [(5, 5, "", ",", "insert", "punctuation")]),
@@ -22,28 +22,28 @@ CASES: list[tuple[str, str, list[tuple[int, int, str, str, str, str]]]] = [
     ("a  b", "a b", [(1, 3, "  ", " ", "replace", "punctuation")]),
     ("one\r\ntwo", "one\ntwo", [(3, 5, "\r\n", "\n", "replace", "punctuation")]),
     # insertion: the word carries the following space and sits at the start of the next word
-    ("I saw cat.", "I saw the cat.", [(6, 6, "", "the ", "insert", "other")]),
+    ("I saw cat.", "I saw the cat.", [(6, 6, "", "the ", "insert", "article")]),
     ("It is good", "It is good too", [(10, 10, "", " too", "insert", "other")]),
     # deletion: the word and its following space; at the end, the preceding space
     ("I saw the very big cat.", "I saw the big cat.", [(10, 15, "very ", "", "delete", "other")]),
     ("It is good too.", "It is good.", [(10, 14, " too", "", "delete", "other")]),
     ("I will recieve it.", "I will receive it.", [(7, 14, "recieve", "receive", "replace", "spelling")]),
     ("Read form the top.", "Read from the top.", [(5, 9, "form", "from", "replace", "spelling")]),
-    ("I in the house.", "I on the house.", [(2, 4, "in", "on", "replace", "other")]),
+    ("I in the house.", "I on the house.", [(2, 4, "in", "on", "replace", "preposition")]),
     ("The docker is trying to build from Russia the image.",
      "The docker is trying to build the image from Russia.",
      [(30, 51, "from Russia the image", "the image from Russia", "move", "word_order")]),
     ("I went yesterday to shop.", "Yesterday I went to the shop.",
      [(0, 16, "I went yesterday", "Yesterday I went", "move", "word_order"),
-      (20, 20, "", "the ", "insert", "other")]),
+      (20, 20, "", "the ", "insert", "article")]),
     # a lone word dropped here and added there, with another change between: no move
     ("the dog go to shop", "dog goes to the shop",
-     [(0, 4, "the ", "", "delete", "other"), (8, 10, "go", "goes", "replace", "agreement"),
-      (14, 14, "", "the ", "insert", "other")]),
+     [(0, 4, "the ", "", "delete", "article"), (8, 10, "go", "goes", "replace", "agreement"),
+      (14, 14, "", "the ", "insert", "article")]),
     ("Nice 😀", "Nice 👍", [(5, 6, "😀", "👍", "replace", "other")]),  # a symbol is no punctuation
     ("He go to school yesterday and buyed a apple.", "He went to school yesterday and bought an apple.",
      [(3, 5, "go", "went", "replace", "agreement"),
-      (30, 37, "buyed a", "bought an", "replace", "agreement")]),
+      (30, 37, "buyed a", "bought an", "replace", "other")]),  # agreement + article: mixed
     # merged: edits separated only by whitespace become one (same kinds → that kind)
     ("This offer suck", "These offers sucks",
      [(0, 15, "This offer suck", "These offers sucks", "replace", "agreement")]),
@@ -56,6 +56,8 @@ CASES: list[tuple[str, str, list[tuple[int, int, str, str, str, str]]]] = [
     ("😀 This offer suck.", "😀 This offer sucks.", [(13, 17, "suck", "sucks", "replace", "agreement")]),
     ("", "Hello", [(0, 0, "", "Hello", "insert", "other")]),
     ("Hello", "", [(0, 5, "Hello", "", "delete", "other")]),
+    ("He is a very clever boy.", "He is a very smart boy.",
+     [(13, 19, "clever", "smart", "replace", "lexical_choice")]),
     ("Same.", "Same.", []),
     ("", "", []),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from mtfix.report.flags import render_flags
 from mtfix.report.htmlpage import render_html
 from mtfix.report.inline import render_inline
 from mtfix.report.jsonio import load_json, render_json, render_jsonl
@@ -16,7 +17,7 @@ from mtfix.result import Result
 
 Renderer = Callable[..., str]
 
-FORMATS = ("text", "json", "jsonl", "diff", "side-by-side", "html", "inline")
+FORMATS = ("text", "json", "jsonl", "diff", "side-by-side", "html", "inline", "flags")
 
 _RENDERERS: dict[str, Renderer] = {
     "text": render_text,
@@ -26,6 +27,7 @@ _RENDERERS: dict[str, Renderer] = {
     "side-by-side": render_side_by_side,
     "html": render_html,
     "inline": render_inline,
+    "flags": render_flags,
 }
 
 
@@ -38,5 +40,5 @@ def render(results: Sequence[Result], fmt: str, *, color: bool = False, width: i
     return renderer(list(results), color=color, width=width)
 
 
-__all__ = ["FORMATS", "load_json", "render", "render_diff", "render_html", "render_inline",
+__all__ = ["FORMATS", "load_json", "render", "render_diff", "render_flags", "render_html", "render_inline",
            "render_json", "render_jsonl", "render_side_by_side", "render_text"]

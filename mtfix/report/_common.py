@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mtfix.diff import Edit
+from mtfix.quality import LOW_QUALITY
 from mtfix.result import Result, SentenceResult
 
 STDIN_NAME = "<stdin>"
@@ -99,7 +100,31 @@ def summary_line(results: Sequence[Result]) -> str:
     line = f"{plural(c.sentences, 'sentence')}, {c.changed} changed, {plural(c.edits, 'edit')}"
     if c.rejected:
         line += f", {c.rejected} rejected"
+    sents = [s for r in results for s in r.sentences]
+    n_flags = sum(len(s.flags) for s in sents)
+    n_low = sum(is_low_quality(s) for s in sents)
+    if n_flags:
+        line += f", {plural(n_flags, 'untranslated word')}"
+    if n_low:
+        line += f", {n_low} low quality"
     return line
+
+
+def is_low_quality(s: SentenceResult) -> bool:
+    """The sentence's quality estimate is below :data:`mtfix.quality.LOW_QUALITY`."""
+    return s.quality is not None and s.quality < LOW_QUALITY
+
+
+def sentence_notes(s: SentenceResult) -> list[str]:
+    """Short notes for a sentence: low quality, and each flagged word with its Cyrillic form and lemma."""
+    notes = []
+    if is_low_quality(s):
+        notes.append(f"low quality {s.quality:.2f}")
+    for f in s.flags:
+        what = f.word if f.cyrillic in ("", f.word) else f"{f.word} = {f.cyrillic}"
+        lemma = f" ({f.lemma})" if f.lemma and f.lemma != f.cyrillic.lower() else ""
+        notes.append(f"{f.kind}: {what}{lemma}")
+    return notes
 
 
 # --- terminal text -------------------------------------------------------------------------

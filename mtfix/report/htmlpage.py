@@ -21,6 +21,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from mtfix.quality import LOW_QUALITY
 from mtfix.report._common import counts, display_name, plural
 from mtfix.report.jsonio import _strict
 from mtfix.result import Result, SentenceResult, Signature
@@ -29,7 +30,6 @@ from mtfix.result import Result, SentenceResult, Signature
 # unsure of its proposal (mean per-token probability below one half), or, once results carry them,
 # when it has flagged spans or a quality estimate below one half. review.js applies the same rules.
 LOW_SCORE = math.log(0.5)
-LOW_QUALITY = 0.5
 CHUNK = 100  # sentences rendered together; chunks far from the viewport are rendered in idle time
 
 

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mtfix.report._common import MARKERS, indexed_edits, sanitize, segments, style, summary_line
+from mtfix.report._common import (
+    MARKERS,
+    indexed_edits,
+    sanitize,
+    segments,
+    sentence_notes,
+    style,
+    summary_line,
+)
 from mtfix.result import Result
 
 # Line breaks and tabs are part of the layout; every other control character is neutralised.
@@ -35,6 +43,8 @@ def render_inline(results: Sequence[Result], *, color: bool = False, width: int 
             if s.status == "rejected":
                 note = f"⟨rejected: {s.reason}⟩" if s.reason else "⟨rejected⟩"
                 out.append(" " + style(sanitize(note), "note", color))
+            for note in sentence_notes(s):
+                out.append(" " + style(sanitize(f"⟨{note}⟩"), "note", color))
             pos = s.end
         out.append(sanitize(r.source[pos:], _KEEP))
     body = "".join(out)

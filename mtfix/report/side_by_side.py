@@ -15,6 +15,7 @@ from mtfix.report._common import (
     render_cells,
     sanitize,
     segments,
+    sentence_notes,
     style,
     summary_line,
     truncate,
@@ -87,8 +88,11 @@ def _document(r: Result, width: int, color: bool) -> list[str]:
         if s.status == "rejected":
             note = f"(rejected: {s.reason})" if s.reason else "(rejected)"
             rrows += wrap_cells(cells(_display(note), "note"), rw)
+        notes = sentence_notes(s)
+        if notes:
+            rrows += wrap_cells(cells(_display("(" + "; ".join(notes) + ")"), "note"), rw)
         mark = style("!", "bold", color) if s.status == "rejected" else \
-            style("*", "bold", color) if s.changed else " "
+            style("*", "bold", color) if s.changed else style("?", "bold", color) if notes else " "
         first = style(f"{s.index + 1:>{numw}}", "dim", color) + f" {mark} " if gutter_w else ""
         for i in range(max(len(lrows), len(rrows))):
             g = first if i == 0 else blank_gutter

@@ -1,0 +1,74 @@
+"""Fit the quality estimate's calibration and store it in the model's mtfix.json (key "quality").
+
+    PYTHONPATH=. python scripts/fit_quality.py --data ../shared/data/dev/mlqe-pe --n 800 [--model models/default]
+
+Training data: MLQE-PE *train* splits (never dev): N sentences drawn at random (seeded) from the
+pairs given (default ru-en), the MT detokenised with sacremoses, target 1 - HTER. Features come from
+one forward pass of the model (mtfix.quality.sentence_features). The fit is a fractional logistic
+regression (mtfix.quality.fit). CPU only, a few minutes for 800 sentences.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from pathlib import Path
+
+from mtfix import modelstore
+from mtfix.config import DEFAULT
+from mtfix.quality import FEATURES, fit, load_mlqe, pearson, sentence_features, spearman
+from mtfix.rewrite import TransformersRewriter
+from mtfix.untranslated import Detector
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", default="../shared/data/dev/mlqe-pe")
+    ap.add_argument("--pairs", default="ru-en", help="comma-separated MLQE-PE pairs (default: ru-en)")
+    ap.add_argument("--n", type=int, default=800, help="training sentences, drawn evenly from the pairs")
+    ap.add_argument("--model", default="default", help="the model whose log-probs are calibrated")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--dry-run", action="store_true", help="print the fit, do not write mtfix.json")
+    args = ap.parse_args()
+    spec = modelstore.resolve(args.model)
+    target_dir = spec.adapter or spec.weights
+    rng = random.Random(args.seed)
+    pairs = [p.strip() for p in args.pairs.split(",") if p.strip()]
+    texts: list[str] = []
+    targets: list[float] = []
+    for pair in pairs:
+        mt, hter = load_mlqe(Path(args.data) / f"{pair}-train", "train")
+        for i in rng.sample(range(len(mt)), args.n // len(pairs)):
+            texts.append(mt[i])
+            targets.append(1.0 - hter[i])
+    rewriter = TransformersRewriter(spec, DEFAULT.with_(batch_size=16))
+    t0 = time.perf_counter()
+    feats = sentence_features(rewriter, Detector(), texts)
+    seconds = time.perf_counter() - t0
+    keep = [i for i, f in enumerate(feats) if f is not None]
+    rows = [feats[i] for i in keep]
+    ys = [targets[i] for i in keep]
+    trained_on = f"MLQE-PE train {','.join(pairs)}: {len(rows)} sentences (seed {args.seed}), target 1-HTER"
+    model = fit(rows, ys, l2=args.l2, trained_on=trained_on)
+    preds = [model.predict(r) for r in rows]
+    fit_r, fit_rho = pearson(preds, ys), spearman(preds, ys)
+    model = type(model)(model.weights, model.bias, model.center, model.scale, model.names, trained_on,
+                        {"l2": args.l2, "train_pearson": round(fit_r, 4), "train_spearman": round(fit_rho, 4),
+                         "script": "scripts/fit_quality.py"})
+    print(f"{trained_on}; features in {seconds:.1f} s ({len(texts) / seconds:.1f} sentences/s)")
+    for name, w in zip(FEATURES, model.weights):
+        print(f"  {name:14} weight {w:+.3f}")
+    print(f"  bias {model.bias:+.3f}; on its own training data: Pearson {fit_r:.3f}, Spearman {fit_rho:.3f}")
+    if args.dry_run:
+        return
+    meta_path = Path(target_dir) / "mtfix.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    meta["quality"] = model.to_dict()
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {meta_path} (key 'quality')")
+
+
+if __name__ == "__main__":
+    main()
