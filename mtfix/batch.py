@@ -34,6 +34,7 @@ class Options:
     errors: str = "strict"  # undecodable bytes: strict, replace or keep (mtfix.textio.ERRORS)
     color: bool = False
     width: int | None = None
+    files: Any = None  # mtfix.formats.FileOptions: how XLIFF, PO, ... inputs are read; None: all plain text
 
     @property
     def streaming(self) -> bool:
@@ -61,8 +62,19 @@ def units(name: str, opts: Options) -> Iterator[tuple[str, str, str, int]]:
 
 
 def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
-                  progress: Progress | None = None) -> Result | None:
-    """Correct input ``name``: streamed to ``sink``, or returned whole for the views that need it."""
+                  progress: Progress | None = None) -> Result | list[Result] | None:
+    """Correct input ``name``: streamed to ``sink``, or returned whole for the views that need it.
+
+    An input in a file format (``opts.files``) gives its repaired file in ``text`` format, else one
+    result per segment.
+    """
+    if opts.files is not None:
+        from mtfix import formats
+
+        fmt = formats.format_of(name, opts.files)
+        if fmt is not None:
+            return formats.correct_input(corrector, name, fmt, opts.files, opts.errors, opts.fmt == "text",
+                                         sink, progress)
     parts: list[Result] = []
     endings: list[str] = []
     chunk: list[tuple[str, str, str, int]] = []
@@ -140,7 +152,7 @@ class Batch:
 
         return render(results, self.opts.fmt, color=self.opts.color, width=self.opts.width)
 
-    def _one(self, name: str, sink: Sink) -> Result | None | bool:
+    def _one(self, name: str, sink: Sink) -> Result | list[Result] | None | bool:
         """Correct one input into ``sink``; False if it failed (reported)."""
         try:
             return correct_input(self.corrector, name, self.opts, sink, self.progress)
@@ -155,7 +167,10 @@ class Batch:
             out.write(text)
             out.flush()
 
-        docs = [d for name in names if isinstance(d := self._one(name, sink), Result)]
+        docs: list[Result] = []
+        for name in names:
+            doc = self._one(name, sink)
+            docs += doc if isinstance(doc, list) else [doc] if isinstance(doc, Result) else []
         if not self.opts.streaming:
             sink(self.render(docs))
 
@@ -199,8 +214,8 @@ class Batch:
             doc = self._one(name, out.write)
             if doc is False:
                 return
-            if isinstance(doc, Result):
-                out.write(self.render([doc]))
+            if isinstance(doc, (Result, list)):
+                out.write(self.render(doc if isinstance(doc, list) else [doc]))
             if backup is not None and not backup.exists():
                 _copy_atomic(Path(name), backup)
             out.commit()

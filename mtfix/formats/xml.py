@@ -70,8 +70,9 @@ def check_well_formed(data: bytes, label: str) -> None:
     try:
         etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        message = exc.error_log[0].message if exc.error_log else str(exc.msg)
-        raise FormatError(f"{label}:{exc.lineno or 1}: {message.strip()}") from None
+        # The exception's own text ends in ", line N, column M"; the line goes in front instead.
+        message = re.sub(r", line \d+, column \d+$", "", str(exc.msg)).strip()
+        raise FormatError(f"{label}:{exc.lineno or 1}: {message}") from None
 
 
 def tags(text: str) -> Iterator[Tag]:
