@@ -21,12 +21,14 @@ from typing import Any
 from mtfix.diff import apply_edits
 from mtfix.formats.base import (
     KEPT_REASON,
+    SOFT_REASON,
     SUBTITLE_CODE,
     Document,
     FormatError,
     Segment,
     protected,
     segment_splices,
+    soften,
     splice,
 )
 from mtfix.result import Result, SentenceResult
@@ -105,6 +107,7 @@ def read(name: str, fmt: str | None = None, options: FileOptions = FileOptions()
     else:
         from mtfix.formats import jsonl
         jsonl.parse(doc, data, options.field)
+    doc.segments = [soften(s) for s in doc.segments]
     return doc, encoding
 
 
@@ -120,7 +123,7 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
         chunk = live[start:start + CHUNK]
         results = corrector.correct_batch([s.text for s in chunk], [_name(doc, s) for s in chunk])
         for seg, result in zip(chunk, results):
-            corrected[id(seg)] = keep_codes(result, seg.tokens, extra)
+            corrected[id(seg)] = keep_codes(result, seg.tokens, extra, seg.soft)
         if progress is not None:
             progress(chunk[-1].line - done_line, 0)
             done_line = chunk[-1].line
@@ -146,13 +149,19 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
     return FileResult(doc.name, doc.format, doc.text, text, encoding, tuple(results_out))
 
 
-def keep_codes(result: Result, tokens: Sequence[str] = (), extra: Any = None) -> Result:
+def keep_codes(result: Result, tokens: Sequence[str] = (), extra: Any = None, soft: Sequence[int] = ()) -> Result:
     """``result`` with each rewritten sentence that lost, added or reordered an inline tag or
-    placeholder put back as it was and marked rejected (reason :data:`KEPT_REASON`)."""
+    placeholder (:data:`KEPT_REASON`), or that edits across a line break shown as a space
+    (:data:`SOFT_REASON`), put back as it was and marked rejected."""
     sentences = []
     for s in result.sentences:
+        reason = ""
         if s.status == "rewritten" and protected(s.source, tokens, extra) != protected(s.output, tokens, extra):
-            s = dataclasses.replace(s, output=s.source, status="rejected", reason=KEPT_REASON, edits=())
+            reason = KEPT_REASON
+        elif s.status == "rewritten" and any(e.start <= p < e.end for e in s.edits for p in soft):
+            reason = SOFT_REASON
+        if reason:
+            s = dataclasses.replace(s, output=s.source, status="rejected", reason=reason, edits=())
         sentences.append(s)
     if sentences == list(result.sentences):
         return result

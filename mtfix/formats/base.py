@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mtfix.diff import Edit
 from mtfix.textio import InputError
@@ -54,6 +54,7 @@ class Segment:
     marks: tuple[Splice, ...] = ()  # splices that mark the segment as changed, where the format has a place
     skip: str = ""  # why this segment is not sent to the rewriter (empty: it is)
     requote: Callable[[str], str | None] | None = None  # whole raw text for a new plain text, if needed
+    soft: tuple[int, ...] = ()  # offsets in ``text`` of line breaks shown to the rewriter as spaces
 
 
 @dataclass
@@ -112,6 +113,47 @@ class Builder:
     @property
     def text(self) -> str:
         return "".join(self.parts)
+
+
+_BREAK = re.compile(r"\r\n|\n|\r")
+SOFT_REASON = "edit across a line break"
+
+
+def _inside_line(text: str, a: int, b: int) -> bool:
+    """True when the break ``text[a:b]`` has words on both sides on its own lines (not a blank line)."""
+    before = _BREAK.split(text[:a])[-1]
+    after = _BREAK.split(text[b:], maxsplit=1)[0]
+    return bool(before.strip() and after.strip())
+
+
+def soften(seg: Segment) -> Segment:
+    """``seg`` with each line break inside a paragraph shown as a space that maps back to the break.
+
+    A subtitle's two lines or a message's ``\\n`` are one sentence to the rewriter, which would join
+    them; edits that leave the space alone keep the break where it was (see :func:`keep_codes`).
+    """
+    b = Builder()
+    soft: list[int] = []
+    for p in seg.pieces:
+        plain = seg.text[p.plain_start:p.plain_end]
+        if not p.literal:
+            if _BREAK.fullmatch(plain) and _inside_line(seg.text, p.plain_start, p.plain_end):
+                soft.append(b.length)
+                b.atomic(p.raw_start, p.raw_end, " ")
+            else:
+                b.atomic(p.raw_start, p.raw_end, plain)
+            continue
+        pos = 0
+        for m in _BREAK.finditer(plain):
+            if _inside_line(seg.text, p.plain_start + m.start(), p.plain_start + m.end()):
+                b.literal(p.raw_start + pos, plain[pos:m.start()])
+                soft.append(b.length)
+                b.atomic(p.raw_start + m.start(), p.raw_start + m.end(), " ")
+                pos = m.end()
+        b.literal(p.raw_start + pos, plain[pos:])
+    if not soft:
+        return seg
+    return replace(seg, text=b.text, pieces=tuple(b.pieces), soft=tuple(soft))
 
 
 # --- protection of inline codes ----------------------------------------------------------------
