@@ -31,6 +31,7 @@ REPAIRS: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {
     "app.xlf": ({}, [
         ('<target state="translated">This offer suck &amp; nobody <g id="1">know it</g>',
          '<target state="needs-review-translation">This offer sucks &amp; nobody <g id="1">knows it</g>'),
+        ('"files" approved="yes">', '"files" approved="no">'),
         ("<target>The President have repeatedly", '<target state="needs-review-translation">The President has '
                                                   "repeatedly"),
     ]),

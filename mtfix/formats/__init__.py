@@ -35,8 +35,8 @@ from mtfix.result import Result, SentenceResult
 from mtfix.textio import Encoding, InputError, decode, label_of, read_bytes, write_atomic
 
 FORMATS = ("xliff", "po", "tmx", "srt", "vtt", "csv", "tsv", "jsonl")
-SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".po": "po", ".tmx": "tmx", ".srt": "srt", ".vtt": "vtt",
-            ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
+SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "xliff", ".mxliff": "xliff", ".po": "po", ".tmx": "tmx",
+            ".srt": "srt", ".vtt": "vtt", ".csv": "csv", ".tsv": "tsv", ".jsonl": "jsonl"}
 XML_FORMATS = ("xliff", "tmx")
 CHUNK = 64  # segments corrected together between progress reports
 

@@ -33,7 +33,8 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
         parent = stack[-1].name if stack else ""
         if tag.kind == "start" and tag.name == "target" and parent in ("trans-unit", "segment"):
             end = _matching_end(items, k)
-            doc.segments.append(_segment(doc, text, items, k, end, stack, lines, version2, mark))
+            if not any(t.attr("translate") == "no" for t in stack):  # text marked not to be translated
+                doc.segments.append(_segment(doc, text, items, k, end, stack, lines, version2, mark))
             k = end + 1
             continue
         if tag.kind == "start":
@@ -78,6 +79,8 @@ def _segment(doc: Document, text: str, items: list[xml.Tag], k: int, end: int, s
             marks = xml.set_attrs(seg_tag, {"state": "translated", "subState": "mtfix:repaired"})
         elif not version2:
             marks = xml.set_attrs(start_tag, {"state": NEEDS_REVIEW})
+            if unit is not None and unit.attr("approved") == "yes":  # a changed target is no longer approved
+                marks += xml.set_attrs(unit, {"approved": "no"})
     skip = ""
     if xml.collision(b.text, tokens):
         skip = "text reads like an inline tag"
