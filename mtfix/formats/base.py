@@ -66,14 +66,6 @@ class Document:
     text: str
     segments: list[Segment] = field(default_factory=list)
 
-    def line_of(self, offset: int) -> int:
-        return line_of(self.text, offset)
-
-
-def line_of(text: str, offset: int) -> int:
-    """Line number (from 1) of ``offset`` in ``text``."""
-    return text.count("\n", 0, offset) + 1
-
 
 class Lines:
     """Line numbers of offsets in one text, by binary search over its line starts."""

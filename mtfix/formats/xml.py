@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from mtfix.formats.base import Builder, FormatError, Lines, split_tokens
+from mtfix.formats.base import Builder, FormatError, split_tokens
 
 _LEX = re.compile(
     r"<!--.*?-->|<!\[CDATA\[(?P<cdata>.*?)\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>"
@@ -167,5 +167,5 @@ def collision(plain: str, tokens: list[str]) -> bool:
     return any(plain.count(t) != tokens.count(t) for t in set(tokens))
 
 
-__all__ = ["Lines", "Tag", "check_well_formed", "collision", "content", "decode_entities", "escape_text",
+__all__ = ["Tag", "check_well_formed", "collision", "content", "decode_entities", "escape_text",
            "set_attrs", "tags", "xml_escaper"]
