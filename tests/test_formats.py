@@ -359,3 +359,27 @@ def test_line_breaks_shown_as_spaces_come_back(name: str, options: dict[str, str
     seg = doc.segments[index]
     text = splice(doc.text, segment_splices(seg, new, diff(seg.text, new)))
     assert text == doc.text[:seg.start] + raw + doc.text[seg.end:]
+
+
+TRICKY_XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE xliff [ <!ENTITY brand "Acme"> ]>
+<xliff version="1.2"><file target-language="en" source-language="fr" original="a" datatype="x"><body>
+<!-- <trans-unit id="ghost"><target>This offer suck.</target></trans-unit> -->
+<trans-unit id="a" extradata="a > b"><source>x</source>
+<target><![CDATA[He know it <b>now</b>]]> and <!-- a note --> nobody know it.</target></trans-unit>
+<trans-unit id="b"><source>y</source><target></target></trans-unit>
+<trans-unit id="c"><source>z</source><target xml:space="preserve">  This &brand; offer suck  </target></trans-unit>
+</body></file></xliff>
+"""
+
+
+def test_xliff_comments_cdata_and_odd_attributes(tmp_path: Path) -> None:
+    path = tmp_path / "tricky.xlf"
+    path.write_text(TRICKY_XLIFF, encoding="utf-8")
+    doc, _enc = read(str(path))
+    assert [(s.id, s.text) for s in doc.segments] == [
+        ("a", "He know it <b>now</b> and <!-- a note --> nobody know it."), ("c", "  This &brand; offer suck  ")]
+    out = tmp_path / "out.xlf"
+    correct_file(str(path), corrector(), output=str(out), mark_changes=False)
+    assert out.read_text(encoding="utf-8") == TRICKY_XLIFF.replace("He know it", "He knows it").replace(
+        "nobody know it", "nobody knows it").replace("offer suck  ", "offer sucks  ")

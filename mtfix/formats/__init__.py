@@ -127,6 +127,8 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
         if progress is not None:
             progress(chunk[-1].line - done_line, 0)
             done_line = chunk[-1].line
+    if progress is not None:  # the lines after the last segment, so that the bar ends at the file's end
+        progress(max(0, doc.text.count("\n") + (not doc.text.endswith("\n")) - done_line), 0)
     signature = corrector.signature if doc.segments and len(corrected) < len(doc.segments) else None
     results_out: list[Result] = []
     splices = []

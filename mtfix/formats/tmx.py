@@ -15,10 +15,10 @@ def _english(lang: str | None) -> bool:
 
 def parse(doc: Document, data: bytes, mark: bool) -> None:
     """Fill ``doc.segments`` with the English segments of a TMX file."""
-    xml.check_well_formed(data, doc.name)
+    root = xml.check_well_formed(data, doc.name)
     text = doc.text
     items = list(xml.tags(text))
-    if not any(t.kind == "start" and t.name == "tmx" for t in items[:50]):
+    if xml.local(root) != "tmx":
         raise FormatError(f"{doc.name}:1: not a TMX file (no <tmx> root element)")
     lines = Lines(text)
     tu_id, tu_count, tuv = "?", 0, None
@@ -36,8 +36,13 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
             skip = "text reads like an inline tag" if xml.collision(b.text, tokens) else ""
             already = MARK in text[tuv.end:tag.start]  # marked by an earlier run
             marks = ((tag.start, tag.start, MARK),) if mark and not already else ()
-            doc.segments.append(Segment(tu_id, lines(tag.end), b.text, tuple(b.pieces), tag.end, items[end].start,
-                                        xml.xml_escaper(tokens), tuple(tokens), marks, skip))
+            if b.text.strip():
+                doc.segments.append(Segment(tu_id, lines(tag.end), b.text, tuple(b.pieces), tag.end,
+                                            items[end].start, xml.xml_escaper(tokens), tuple(tokens), marks, skip))
             k = end + 1
             continue
         k += 1
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    xml.cross_check(doc.name, doc.segments, [
+        xml.lxml_text(el, WHOLE) for el in root.iter("{*}seg", "seg")
+        if el.getparent() is not None and _english(el.getparent().get(lang) or el.getparent().get("lang"))])

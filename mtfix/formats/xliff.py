@@ -16,7 +16,7 @@ def is_english(lang: str | None) -> bool:
 
 def parse(doc: Document, data: bytes, mark: bool) -> None:
     """Fill ``doc.segments`` with the targets of an XLIFF file."""
-    xml.check_well_formed(data, doc.name)
+    root = xml.check_well_formed(data, doc.name)
     text = doc.text
     items = list(xml.tags(text))
     lines = Lines(text)
@@ -34,7 +34,9 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
         if tag.kind == "start" and tag.name == "target" and parent in ("trans-unit", "segment"):
             end = _matching_end(items, k)
             if not any(t.attr("translate") == "no" for t in stack):  # text marked not to be translated
-                doc.segments.append(_segment(doc, text, items, k, end, stack, lines, version2, mark))
+                seg = _segment(doc, text, items, k, end, stack, lines, version2, mark)
+                if seg.text.strip():
+                    doc.segments.append(seg)
             k = end + 1
             continue
         if tag.kind == "start":
@@ -42,8 +44,15 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
         elif tag.kind == "end" and stack:
             stack.pop()
         k += 1
-    if not any(t.kind == "start" and t.name == "xliff" for t in items[:50]):
+    if xml.local(root) != "xliff":
         raise FormatError(f"{doc.name}:1: not an XLIFF file (no <xliff> root element)")
+    xml.cross_check(doc.name, doc.segments, [xml.lxml_text(el, WHOLE) for el in root.iter() if _is_target(el)])
+
+
+def _is_target(el: object) -> bool:
+    parent = el.getparent()  # type: ignore[attr-defined]
+    return (xml.local(el) == "target" and parent is not None and xml.local(parent) in ("trans-unit", "segment")
+            and not any(a.get("translate") == "no" for a in el.iterancestors()))  # type: ignore[attr-defined]
 
 
 def _check_language(doc: Document, lang: str | None, line: int) -> None:

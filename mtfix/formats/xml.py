@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from mtfix.formats.base import Builder, FormatError, split_tokens
+from mtfix.formats.base import Builder, FormatError, Segment, split_tokens
 
 _LEX = re.compile(
     r"<!--.*?-->|<!\[CDATA\[(?P<cdata>.*?)\]\]>|<\?.*?\?>|<!DOCTYPE(?:[^\[>]|\[.*?\])*>"
@@ -60,19 +61,47 @@ def decode_entities(text: str) -> str:
     return _ENTITY.sub(one, text)
 
 
-def check_well_formed(data: bytes, label: str) -> None:
-    """Refuse a file that is not well-formed XML, naming the line (lxml, no network, no entities)."""
+def check_well_formed(data: bytes, label: str) -> Any:
+    """The lxml root of ``data``; a file that is not well-formed XML is refused, naming the line."""
     try:
         from lxml import etree
     except ImportError:
         raise ImportError("reading XLIFF and TMX needs lxml: pip install 'mtfix[formats]'") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
     try:
-        etree.fromstring(data, parser)
+        return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         # The exception's own text ends in ", line N, column M"; the line goes in front instead.
         message = re.sub(r", line \d+, column \d+$", "", str(exc.msg)).strip()
         raise FormatError(f"{label}:{exc.lineno or 1}: {message}") from None
+
+
+def local(element: Any) -> str:
+    """Local name of an lxml element; "" for comments and processing instructions."""
+    return element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+
+
+def lxml_text(element: Any, whole: frozenset[str]) -> str:
+    """The text lxml reads in ``element``, without the content of native-code elements in ``whole``
+    (nor comments, processing instructions and entity references: tokens to the lexer)."""
+    parts = [element.text or ""]
+    for child in element:
+        if local(child) and local(child) not in whole:
+            parts.append(lxml_text(child, whole))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def cross_check(label: str, segments: list[Segment], expected: list[str]) -> None:
+    """Refuse the file unless the lexer's segments hold the texts lxml reads (``expected``, in order)."""
+    got = ["".join(run for run, is_token in split_tokens(s.text, s.tokens) if not is_token) for s in segments]
+    got = [g.replace("\r\n", "\n").replace("\r", "\n") for g in got]
+    expected = [e for e in expected if e.strip()]
+    for k, (mine, theirs) in enumerate(zip(got, expected)):
+        if mine != theirs:
+            raise FormatError(f"{label}:{segments[k].line}: could not find this text where lxml reads it")
+    if len(got) != len(expected):
+        raise FormatError(f"{label}: found {len(got)} targets where lxml reads {len(expected)}")
 
 
 def tags(text: str) -> Iterator[Tag]:
@@ -108,7 +137,7 @@ def content(text: str, items: list[Tag], start: int, end: int, whole: frozenset[
     token_start = 0
     for item in items:
         if depth == 0 and item.start > pos:
-            _text_run(b, text, pos, item.start)
+            _text_run(b, text, pos, item.start, tokens)
         if depth:
             if item.name in whole and item.kind == "start":
                 depth += 1
@@ -126,15 +155,19 @@ def content(text: str, items: list[Tag], start: int, end: int, whole: frozenset[
             b.atomic(item.start, item.end, tokens[-1])
         pos = item.end
     if pos < end:
-        _text_run(b, text, pos, end)
+        _text_run(b, text, pos, end, tokens)
     return b, tokens
 
 
-def _text_run(b: Builder, text: str, start: int, end: int) -> None:
+def _text_run(b: Builder, text: str, start: int, end: int, tokens: list[str]) -> None:
     pos = start
     for m in _ENTITY.finditer(text, start, end):
         b.literal(pos, text[pos:m.start()])
-        b.atomic(m.start(), m.end(), decode_entities(m.group()))
+        if m.group(3) and m.group(3) not in _NAMED:  # an entity the DTD defines: kept like a tag
+            tokens.append(m.group())
+            b.atomic(m.start(), m.end(), m.group())
+        else:
+            b.atomic(m.start(), m.end(), decode_entities(m.group()))
         pos = m.end()
     b.literal(pos, text[pos:end])
 
@@ -167,5 +200,5 @@ def collision(plain: str, tokens: list[str]) -> bool:
     return any(plain.count(t) != tokens.count(t) for t in set(tokens))
 
 
-__all__ = ["Tag", "check_well_formed", "collision", "content", "decode_entities", "escape_text",
-           "set_attrs", "tags", "xml_escaper"]
+__all__ = ["Tag", "check_well_formed", "collision", "content", "cross_check", "decode_entities", "escape_text",
+           "local", "lxml_text", "set_attrs", "tags", "xml_escaper"]
