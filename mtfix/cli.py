@@ -295,20 +295,21 @@ def _stdout() -> IO[str]:
 # --- translation and data files (mtfix.formats) ---------------------------------------------
 
 def _file_options_parser() -> argparse.ArgumentParser:
-    from mtfix.formats import FORMATS
+    from mtfix.formats import FORMATS, FileOptions
 
     parser = argparse.ArgumentParser(add_help=False)
     group = parser.add_argument_group("translation and data files (.xlf .xliff .po .tmx .srt .vtt .csv .tsv "
                                       ".jsonl)")
-    group.add_argument("--input-format", choices=FORMATS, default=None,
+    group.add_argument("--input-format", choices=(*FORMATS, "text"), default=None,
                        help="read inputs as this format (default: from the file name; other names are plain text)")
     group.add_argument("--column", metavar="NAME|NUMBER",
                        help="CSV/TSV: the column of English text, by header name or number from 1 "
                             "(a number means the file has no header row)")
     group.add_argument("--field", metavar="NAME", help="JSONL: the field of English text (a.b for nested objects)")
-    group.add_argument("--mark-changes", action=argparse.BooleanOptionalAction, default=True,
+    mark = FileOptions().mark_changes
+    group.add_argument("--mark-changes", action=argparse.BooleanOptionalAction, default=mark,
                        help="mark repaired segments where the format has a place for it: XLIFF state, PO fuzzy "
-                            "flag, a TMX prop (default: on)")
+                            f"flag, a TMX prop (default: {'on' if mark else 'off'})")
     return parser
 
 

@@ -342,6 +342,9 @@ def test_cli_repairs_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert src.read_text(encoding="utf-8") == (DATA / "talk.vtt").read_text(encoding="utf-8").replace(
         "suck,\nand he know", "sucks,\nand he knows")
     assert (tmp_path / "talk.txt.orig").read_bytes() == (DATA / "talk.vtt").read_bytes()
+    plain = tmp_path / "plain.txt"
+    assert main(["correct", str(DATA / "strings.csv"), "--input-format", "text", "-q", "-o", str(plain)]) == 0
+    assert "He knows it" in plain.read_text(encoding="utf-8")  # the whole file corrected as plain text
     out = tmp_path / "fixed.po"
     assert main(["correct", str(DATA / "messages.po"), "--no-mark-changes", "-q", "-o", str(out)]) == 0
     assert "fuzzy" not in out.read_text(encoding="utf-8") and "nobody knows it" in out.read_text(encoding="utf-8")

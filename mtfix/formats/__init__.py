@@ -47,7 +47,7 @@ Progress = Callable[[int, int], None]
 class FileOptions:
     """How files in a translation or data format are read and marked."""
 
-    input_format: str | None = None  # one of FORMATS; None: from the file name's suffix
+    input_format: str | None = None  # one of FORMATS, or "text"; None: from the file name's suffix
     column: str | None = None  # CSV/TSV: header name, or column number from 1
     field: str | None = None  # JSONL: field name, a.b for nested objects
     mark_changes: bool = True  # mark changed segments where the format has a place for it
@@ -72,6 +72,8 @@ class FileResult:
 
 def format_of(name: str, options: FileOptions = FileOptions()) -> str | None:
     """The format of input ``name``: ``options.input_format``, else its suffix; None for plain text."""
+    if options.input_format == "text":  # plain text whatever the name says
+        return None
     if options.input_format:
         if options.input_format not in FORMATS:
             raise ValueError(f"unknown input format {options.input_format!r}; choose from {', '.join(FORMATS)}")
