@@ -191,6 +191,8 @@ MALFORMED = [
      "bad.tmx:2: Entity 'foo' not defined"),
     ("bad.po", 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d\n', "bad.po:5: not a PO line: 'msgstr \"d'"),
     ("bad2.po", 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\nbogus "d"\n', "bad2.po:5: Syntax error in po file"),
+    ("de.po", 'msgid ""\nmsgstr ""\n"Language: de_DE\\n"\n\nmsgid "a"\nmsgstr "b"\n',
+     "de.po:3: the language is 'de_DE', not English; mtfix repairs English translations"),
     ("bad.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi.\n\n2\n00:00:03,000 -> 00:00:04,000\nThere.\n",
      "bad.srt:6: expected a timing line like '00:00:01,000 --> 00:00:04,000'"),
     ("bad2.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi.\n\nThere.\n",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from mtfix.formats.base import Builder, Document, FormatError, Lines, Segment, Splice
 
@@ -43,7 +44,13 @@ def escape(plain: str) -> str:
 
 def parse(doc: Document, data: bytes, mark: bool) -> None:
     """Fill ``doc.segments`` with the translations of a PO file."""
-    polib_entries = _polib_entries(doc)
+    po = _polib_file(doc)
+    language = po.metadata.get("Language", "").strip()
+    if language and language.lower().replace("_", "-").split("-")[0] != "en":
+        line = doc.text.count("\n", 0, max(0, doc.text.find("Language:"))) + 1
+        raise FormatError(f"{doc.name}:{line}: the language is {language!r}, not English; "
+                          "mtfix repairs English translations")
+    polib_entries = [e for e in po if not e.obsolete]
     entries = _scan(doc)
     # polib keeps the header (msgid "" without a context) apart from the entries.
     live = [e for e in entries if not e.obsolete and (e.value(doc.text, "msgid") or "msgctxt" in e.strings)]
@@ -95,7 +102,7 @@ def _fuzzy(text: str, entry: _Entry) -> tuple[Splice, ...]:
     return ((entry.insert_at, entry.insert_at, "#, fuzzy" + entry.eol),)
 
 
-def _polib_entries(doc: Document) -> list:  # type: ignore[type-arg]
+def _polib_file(doc: Document) -> Any:
     try:
         import polib
     except ImportError:
@@ -108,7 +115,7 @@ def _polib_entries(doc: Document) -> list:  # type: ignore[type-arg]
         line = m.group(1) if m else "1"
         message = re.sub(r" *[(]line \d+[)]", "", message)
         raise FormatError(f"{doc.name}:{line}: {message}") from None
-    return [e for e in po if not e.obsolete]
+    return po
 
 
 def _scan(doc: Document) -> list[_Entry]:
