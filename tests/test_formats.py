@@ -21,7 +21,7 @@ from mtfix import Corrector
 from mtfix.cli import main
 from mtfix.diff import diff
 from mtfix.formats import FileOptions, FormatError, correct_file, keep_codes, read
-from mtfix.formats.base import KEPT_REASON, SOFT_REASON, protected, segment_splices, splice
+from mtfix.formats.base import KEPT_REASON, SOFT_REASON, TEXT, layout, protected, segment_splices, splice
 
 DATA = Path(__file__).parent / "data" / "formats"
 
@@ -140,6 +140,8 @@ def test_plural_forms_and_continuation_lines_are_decoded() -> None:
     ("app.xlf", lambda s: fix_agreement(s).replace("</g>", ""), "welcome", KEPT_REASON),  # a closing tag lost
     ("app.xlf", lambda s: s.replace('<x id="2"/>', '<x id="2" />'), "save", KEPT_REASON),  # a tag altered
     ("app.xlf", lambda s: fix_agreement(s).replace("%d", "%s"), "files", KEPT_REASON),  # a placeholder changed
+    ("app.xlf", lambda s: fix_agreement(s).replace('<g id="1">knows it</g>', 'knows it<g id="1"></g>'), "welcome",
+     KEPT_REASON),  # the tag pair kept, but no longer around its words
     ("app.xlf", lambda s: fix_agreement(s).replace("{folder}", "{dir}"), "files", KEPT_REASON),
     ("memory.tmx", lambda s: fix_agreement(s).replace("&lt;/b&gt;", "&lt;/i&gt;"), "42", KEPT_REASON),  # a native code
     ("episode.srt", lambda s: fix_agreement(s).replace(", said", ",said"), "1", SOFT_REASON),  # the break deleted
@@ -174,6 +176,12 @@ def test_keep_codes_is_per_sentence() -> None:
 ])
 def test_protected_codes(text: str, codes: list[str]) -> None:
     assert protected(text) == codes
+
+
+def test_layout_marks_words_between_codes() -> None:
+    assert layout("Click <g>Save</g> now", ["<g>", "</g>"]) == [TEXT, "<g>", TEXT, "</g>", TEXT]
+    assert layout("Click Save <g></g> now", ["<g>", "</g>"]) == [TEXT, "<g>", "</g>", TEXT]
+    assert layout("<x/> %s", ["<x/>"]) == ["<x/>", "%s"]
 
 
 # --- malformed files ---------------------------------------------------------------------------

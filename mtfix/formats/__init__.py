@@ -26,7 +26,7 @@ from mtfix.formats.base import (
     Document,
     FormatError,
     Segment,
-    protected,
+    layout,
     segment_splices,
     soften,
     splice,
@@ -154,13 +154,13 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
 
 
 def keep_codes(result: Result, tokens: Sequence[str] = (), extra: Any = None, soft: Sequence[int] = ()) -> Result:
-    """``result`` with each rewritten sentence that lost, added or reordered an inline tag or
-    placeholder (:data:`KEPT_REASON`), or that edits across a line break shown as a space
-    (:data:`SOFT_REASON`), put back as it was and marked rejected."""
+    """``result`` with each rewritten sentence put back as it was and marked rejected when it lost,
+    added, reordered or emptied an inline tag or placeholder (:data:`KEPT_REASON`, see
+    :func:`~mtfix.formats.base.layout`) or edits across a line break shown as a space (:data:`SOFT_REASON`)."""
     sentences = []
     for s in result.sentences:
         reason = ""
-        if s.status == "rewritten" and protected(s.source, tokens, extra) != protected(s.output, tokens, extra):
+        if s.status == "rewritten" and layout(s.source, tokens, extra) != layout(s.output, tokens, extra):
             reason = KEPT_REASON
         elif s.status == "rewritten" and any(e.start <= p < e.end for e in s.edits for p in soft):
             reason = SOFT_REASON

@@ -164,6 +164,31 @@ KEPT_REASON = "inline tags or placeholders not kept"
 
 def protected(text: str, tokens: Sequence[str] = (), extra: re.Pattern[str] | None = None) -> list[str]:
     """The inline tags and placeholders of ``text``, in order: what a rewrite must give back unchanged."""
+    return [tok for _pos, tok in _codes(text, tokens, extra)]
+
+
+TEXT = "\x00"  # stands for a run of words between codes in a layout
+
+
+def layout(text: str, tokens: Sequence[str] = (), extra: re.Pattern[str] | None = None) -> list[str]:
+    """The codes of ``text`` in order with :data:`TEXT` wherever words stand between them.
+
+    Two texts with the same layout keep every tag and placeholder, in the same order, and no tag pair
+    lost or gained the words it wraps (``<g>Save</g>`` rewritten as ``Save <g></g>`` differs).
+    """
+    out: list[str] = []
+    pos = 0
+    for start, tok in _codes(text, tokens, extra):
+        if text[pos:start].strip():
+            out.append(TEXT)
+        out.append(tok)
+        pos = start + len(tok)
+    if text[pos:].strip():
+        out.append(TEXT)
+    return out
+
+
+def _codes(text: str, tokens: Sequence[str], extra: re.Pattern[str] | None) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     taken: list[tuple[int, int]] = []
     for tok in sorted(set(tokens), key=len, reverse=True):
@@ -180,7 +205,7 @@ def protected(text: str, tokens: Sequence[str] = (), extra: re.Pattern[str] | No
             if not any(a < m.end() and m.start() < b for a, b in taken):
                 found.append((m.start(), m.group()))
                 taken.append((m.start(), m.end()))
-    return [tok for _pos, tok in sorted(found)]
+    return sorted(found)
 
 
 # --- splicing ------------------------------------------------------------------------------------
