@@ -176,10 +176,22 @@ class Batch:
 
     def to_file(self, names: Sequence[str], path: str) -> None:
         """All inputs into one file, which appears only once complete (and not at all if none could be read)."""
-        with AtomicWriter(path, errors=self.opts.errors) as out:
+        with AtomicWriter(path, self._kept_encoding(names), errors=self.opts.errors) as out:
             self.to_stream(names, out.stream)
             if self.failed < len(names):
                 out.commit()
+
+    def _kept_encoding(self, names: Sequence[str]) -> Encoding:
+        """One translation or data file repaired into -o keeps its encoding and BOM (its XML declaration
+        may name it); anything else is written as UTF-8."""
+        if self.opts.fmt != "text" or self.opts.files is None or len(names) != 1 or not os.path.isfile(names[0]):
+            return Encoding()
+        from mtfix.formats import format_of
+
+        try:
+            return file_encoding(names[0]) if format_of(names[0], self.opts.files) else Encoding()
+        except (InputError, OSError, ValueError):
+            return Encoding()  # reported when the file is read
 
     def to_folder(self, names: Sequence[str], folder: str, overwrite: bool = False) -> None:
         """One output per input in ``folder``, named like it; finished outputs are not redone."""

@@ -310,6 +310,8 @@ def test_cli_folder_and_in_place_keep_bytes(identity: None, tmp_path: Path) -> N
     assert main(["correct", str(po), str(tmx), "-q", "--output-dir", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "memory.tmx").read_bytes() == tmx.read_bytes()  # BOM kept
     assert (tmp_path / "out" / "messages.po").read_bytes() == po.read_bytes()  # CRLF kept
+    assert main(["correct", str(tmx), "-q", "-o", str(tmp_path / "o.tmx")]) == 0
+    assert (tmp_path / "o.tmx").read_bytes() == tmx.read_bytes()  # BOM kept with -o too
     assert main(["correct", str(tmx), "-q", "--in-place"]) == 0
     assert (tmp_path / "memory.tmx.orig").read_bytes() == tmx.read_bytes() == (DATA / "memory.tmx").read_bytes()
 
@@ -396,3 +398,19 @@ def test_xliff_comments_cdata_and_odd_attributes(tmp_path: Path) -> None:
     correct_file(str(path), corrector(), output=str(out), mark_changes=False)
     assert out.read_text(encoding="utf-8") == TRICKY_XLIFF.replace("He know it", "He knows it").replace(
         "nobody know it", "nobody knows it").replace("offer suck  ", "offer sucks  ")
+
+
+def test_utf16_crlf_xliff_keeps_its_encoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from lxml import etree
+
+    monkeypatch.setattr("mtfix.cli._corrector", lambda args: corrector())
+    text = (DATA / "app.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    src, out = tmp_path / "app16.xlf", tmp_path / "out.xlf"
+    src.write_bytes("\r\n".join(text.split("\n")).encode("utf-16"))  # a BOM, then UTF-16 with CRLF
+    assert main(["correct", str(src), "-q", "-o", str(out)]) == 0
+    data = out.read_bytes()
+    assert data.startswith(src.read_bytes()[:2]) and etree.fromstring(data) is not None
+    expected = src.read_bytes().decode("utf-16")
+    for old, new in REPAIRS["app.xlf"][1]:
+        expected = expected.replace(old, new)
+    assert data.decode("utf-16") == expected
