@@ -34,6 +34,7 @@ class Options:
     errors: str = "strict"  # undecodable bytes: strict, replace or keep (mtfix.textio.ERRORS)
     color: bool = False
     width: int | None = None
+    files: Any = None  # mtfix.formats.FileOptions: how XLIFF, PO, ... inputs are read; None: all plain text
 
     @property
     def streaming(self) -> bool:
@@ -61,8 +62,19 @@ def units(name: str, opts: Options) -> Iterator[tuple[str, str, str, int]]:
 
 
 def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
-                  progress: Progress | None = None) -> Result | None:
-    """Correct input ``name``: streamed to ``sink``, or returned whole for the views that need it."""
+                  progress: Progress | None = None) -> Result | list[Result] | None:
+    """Correct input ``name``: streamed to ``sink``, or returned whole for the views that need it.
+
+    An input in a file format (``opts.files``) gives its repaired file in ``text`` format, else one
+    result per segment.
+    """
+    if opts.files is not None:
+        from mtfix import formats
+
+        fmt = formats.format_of(name, opts.files)
+        if fmt is not None:
+            return formats.correct_input(corrector, name, fmt, opts.files, opts.errors, opts.fmt == "text",
+                                         sink, progress)
     parts: list[Result] = []
     endings: list[str] = []
     chunk: list[tuple[str, str, str, int]] = []
@@ -140,7 +152,7 @@ class Batch:
 
         return render(results, self.opts.fmt, color=self.opts.color, width=self.opts.width)
 
-    def _one(self, name: str, sink: Sink) -> Result | None | bool:
+    def _one(self, name: str, sink: Sink) -> Result | list[Result] | None | bool:
         """Correct one input into ``sink``; False if it failed (reported)."""
         try:
             return correct_input(self.corrector, name, self.opts, sink, self.progress)
@@ -155,16 +167,31 @@ class Batch:
             out.write(text)
             out.flush()
 
-        docs = [d for name in names if isinstance(d := self._one(name, sink), Result)]
+        docs: list[Result] = []
+        for name in names:
+            doc = self._one(name, sink)
+            docs += doc if isinstance(doc, list) else [doc] if isinstance(doc, Result) else []
         if not self.opts.streaming:
             sink(self.render(docs))
 
     def to_file(self, names: Sequence[str], path: str) -> None:
         """All inputs into one file, which appears only once complete (and not at all if none could be read)."""
-        with AtomicWriter(path, errors=self.opts.errors) as out:
+        with AtomicWriter(path, self._kept_encoding(names), errors=self.opts.errors) as out:
             self.to_stream(names, out.stream)
             if self.failed < len(names):
                 out.commit()
+
+    def _kept_encoding(self, names: Sequence[str]) -> Encoding:
+        """One translation or data file repaired into -o keeps its encoding and BOM (its XML declaration
+        may name it); anything else is written as UTF-8."""
+        if self.opts.fmt != "text" or self.opts.files is None or len(names) != 1 or not os.path.isfile(names[0]):
+            return Encoding()
+        from mtfix.formats import format_of
+
+        try:
+            return file_encoding(names[0]) if format_of(names[0], self.opts.files) else Encoding()
+        except (InputError, OSError, ValueError):
+            return Encoding()  # reported when the file is read
 
     def to_folder(self, names: Sequence[str], folder: str, overwrite: bool = False) -> None:
         """One output per input in ``folder``, named like it; finished outputs are not redone."""
@@ -199,8 +226,8 @@ class Batch:
             doc = self._one(name, out.write)
             if doc is False:
                 return
-            if isinstance(doc, Result):
-                out.write(self.render([doc]))
+            if isinstance(doc, (Result, list)):
+                out.write(self.render(doc if isinstance(doc, list) else [doc]))
             if backup is not None and not backup.exists():
                 _copy_atomic(Path(name), backup)
             out.commit()

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--width", type=_positive, default=None,
                       help="columns for side-by-side (default: the terminal's)")
 
-    p = sub.add_parser("correct", parents=[model, view], epilog=EPILOG,
+    files = _file_options_parser()
+    p = sub.add_parser("correct", parents=[model, view, files], epilog=EPILOG,
                        help="correct files (or stdin) and print the corrected text or a report")
     p.add_argument("files", nargs="*", metavar="FILE", help="input files; '-' or none for stdin")
     p.add_argument("-f", "--format", choices=FORMATS, default="text", help="output format (default: text)")
@@ -89,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
     p.set_defaults(handler=cmd_correct)
 
-    p = sub.add_parser("review", parents=[model, view], epilog=EPILOG,
+    p = sub.add_parser("review", parents=[model, view, files], epilog=EPILOG,
                        help="show original and corrected side by side (FILE may be a saved .json/.jsonl)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("-f", "--format", choices=("side-by-side", "inline", "html"), default="side-by-side")
@@ -155,7 +156,7 @@ def _flag_options(group: Any) -> None:
                        help="show and apply only edits at least this confident, 0..1 "
                             f"(default: {DEFAULT.min_confidence})")
     group.add_argument("--flags", action=argparse.BooleanOptionalAction, default=DEFAULT.flags,
-                       help="flag untranslated words (needs mtfix[flags]) (default: on)")
+                       help="flag untranslated words (default: on)")
     group.add_argument("--edit-types", choices=("auto", "errant", "rules"), default=DEFAULT.edit_types,
                        help="who types edits: ERRANT (mtfix[types]), rules, or auto: ERRANT when installed "
                             f"(default: {DEFAULT.edit_types})")
@@ -195,7 +196,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         raise UsageError("--in-place writes corrected text; it cannot be combined with --format")
     bar = _progress(args, "lines")
     total = count_lines(names)
-    opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width)
+    opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width, files=_file_options(args))
     batch = Batch(_corrector(args), opts, report_error, lambda n, _total: bar.advance(n, total))
     try:
         if args.in_place:
@@ -217,8 +218,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    text = read_text(args.file)
-    if args.file.endswith((".json", ".jsonl")):
+    results = _review_file(args)  # None unless FILE is XLIFF, PO, ... (see mtfix.formats)
+    if results is None and args.file.endswith((".json", ".jsonl")):
+        text = read_text(args.file)
         from mtfix.report import load_json
 
         try:
@@ -229,8 +231,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             from mtfix.result import keep_confident
 
             results = [keep_confident(r, args.min_confidence) for r in results]
-    else:
-        results = _correct(args, [text], [args.file])
+    elif results is None:
+        results = _correct(args, [read_text(args.file)], [args.file])
     if args.html:
         from mtfix.report import render
 
@@ -375,3 +377,48 @@ def _stdout() -> IO[str]:
     return sys.stdout
 
 
+
+
+# --- translation and data files (mtfix.formats) ---------------------------------------------
+
+def _file_options_parser() -> argparse.ArgumentParser:
+    from mtfix.formats import FORMATS, FileOptions
+
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("translation and data files (.xlf .xliff .po .tmx .srt .vtt .csv .tsv "
+                                      ".jsonl)")
+    group.add_argument("--input-format", choices=(*FORMATS, "text"), default=None,
+                       help="read inputs as this format (default: from the file name; other names are plain text)")
+    group.add_argument("--column", metavar="NAME|NUMBER",
+                       help="CSV/TSV: the column of English text, by header name or number from 1 "
+                            "(a number means the file has no header row)")
+    group.add_argument("--field", metavar="NAME", help="JSONL: the field of English text (a.b for nested objects)")
+    mark = FileOptions().mark_changes
+    group.add_argument("--mark-changes", action=argparse.BooleanOptionalAction, default=mark,
+                       help="mark repaired segments where the format has a place for it: XLIFF state, PO fuzzy "
+                            f"flag, a TMX prop (default: {'on' if mark else 'off'})")
+    return parser
+
+
+def _file_options(args: argparse.Namespace) -> Any:
+    from mtfix.formats import FileOptions
+
+    return FileOptions(args.input_format, args.column, args.field, args.mark_changes)
+
+
+def _review_file(args: argparse.Namespace) -> list[Any] | None:
+    """Segment results of a translation or data file; None for plain text and saved mtfix JSON."""
+    from mtfix import formats
+
+    options = _file_options(args)
+    fmt = formats.format_of(args.file, options)
+    saved = args.file.endswith((".json", ".jsonl")) and not (args.input_format or args.field)
+    if fmt is None or saved:
+        return None
+    bar = _progress(args, "lines")
+    try:
+        results = formats.correct_input(_corrector(args), args.file, fmt, options, "strict", False,
+                                        lambda _text: None, lambda n, _total: bar.advance(n, 0))
+    finally:
+        bar.close()
+    return results or []

@@ -40,7 +40,7 @@ class Config:
     system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
     few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
     min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
-    flags: bool = True  # look for untranslated words (needs the extra mtfix[flags])
+    flags: bool = True  # look for untranslated words (pymorphy3, wordfreq)
     edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
 
     def with_(self, **changes: Any) -> Config:

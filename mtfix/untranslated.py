@@ -13,7 +13,7 @@ Two detectors, both offline and generation-free:
 No English rendering is suggested: no offline Russian-English dictionary with a clear licence is
 installed, and inventing one would be worse than saying nothing.
 
-``pymorphy3`` (with ``pymorphy3-dicts-ru``) and ``wordfreq`` are the optional extra ``mtfix[flags]``;
+``pymorphy3`` (with ``pymorphy3-dicts-ru``) and ``wordfreq`` are dependencies of mtfix;
 they are imported lazily and loaded once per :class:`Detector`.
 """
 from __future__ import annotations
@@ -125,7 +125,8 @@ class Detector:
             from wordfreq import zipf_frequency
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ImportError(f"untranslated-word flags need pymorphy3, pymorphy3-dicts-ru and wordfreq "
-                              f"({exc.name} is missing): pip install 'mtfix[flags]'") from None
+                              f"({exc.name} is missing; they are dependencies of mtfix): "
+                              f"pip install pymorphy3 pymorphy3-dicts-ru wordfreq") from None
         self.morph = pymorphy3.MorphAnalyzer()
         self._zipf = zipf_frequency
         self._words = self.morph.dictionary.words
