@@ -171,7 +171,7 @@ class Batch:
         for name in names:
             doc = self._one(name, sink)
             docs += doc if isinstance(doc, list) else [doc] if isinstance(doc, Result) else []
-        if not self.opts.streaming:
+        if not self.opts.streaming and (docs or self.failed < len(names)):  # every input failed: errors say it
             sink(self.render(docs))
 
     def to_file(self, names: Sequence[str], path: str) -> None:

@@ -77,6 +77,14 @@ def test_missing_file_among_inputs_is_reported_rest_processed(tiny_model_dir: Pa
     assert out.stderr.decode().strip() == f"mtfix: error: {tmp_path / 'nope.txt'}: no such file"
 
 
+@pytest.mark.parametrize("command", [["correct", "-f", "inline"], ["correct", "-f", "side-by-side"], ["check"]])
+def test_a_run_where_every_input_failed_prints_no_summary(tiny_model_dir: Path, tmp_path: Path,
+                                                         command: list[str]) -> None:
+    out = run(*command, str(tmp_path / "nope.txt"), "--model", str(tiny_model_dir))
+    assert (out.returncode, out.stdout) == (1, b"")
+    assert out.stderr.decode().strip() == f"mtfix: error: {tmp_path / 'nope.txt'}: no such file"
+
+
 @pytest.mark.parametrize(("args", "stdin", "message"), [
     (["correct", "{dir}"], b"", "is a directory"),
     (["correct", "-"], b"caf\xe9 au lait\n", "<stdin>: not valid UTF-8 at byte 3"),

@@ -178,7 +178,9 @@ def test_check_does_not_rewrite() -> None:
     assert [r.text for r in results] == ["This offer suck.", "Слово here."]
     assert results[1].sentences[0].flags[0].word == "Слово"
     assert results[0].signature.decoding == {"mode": "check"}
-    assert "Слово" in render(results, "flags")
+    listing = render(results, "flags")
+    assert "Слово" in listing
+    assert listing.splitlines()[-1] == "2 sentences checked, 1 untranslated word, 0 low quality"  # no edit counts
 
 
 def test_min_confidence_filters_what_is_shown_and_applied() -> None:
