@@ -347,6 +347,43 @@ class RayBatch(Batch):
         shutil.rmtree(work, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class RunSummary:
+    """What :func:`correct_on_ray` did: inputs that failed (with the reasons) or were already done."""
+
+    failed: int
+    skipped: int
+    errors: tuple[str, ...]
+
+
+def correct_on_ray(inputs: Sequence[str], *, output: str | None = None, output_dir: str | None = None,
+                   in_place: bool = False, stream: IO[str] | None = None, model: str | None = None,
+                   config: Config = DEFAULT, fmt: str = "text", errors: str = "strict",
+                   options: RayOptions = RayOptions(), overwrite: bool = False, backup_suffix: str = ".orig",
+                   make_corrector: Callable[[], Any] | None = None) -> RunSummary:
+    """Correct ``inputs`` line by line on Ray into exactly one of ``output`` (a file), ``output_dir``
+    (one file per input; finished ones skipped), ``in_place`` (originals kept as FILE+``backup_suffix``)
+    or ``stream``. ``make_corrector`` (a picklable callable) replaces ``Corrector(model, config)``.
+
+    >>> correct_on_ray(["big.txt"], output="big.fixed.txt", options=RayOptions(address="auto"))
+    """
+    targets = [output is not None, output_dir is not None, in_place, stream is not None]
+    if sum(targets) != 1:
+        raise ValueError("give exactly one of output, output_dir, in_place=True or stream")
+    messages: list[str] = []
+    batch = RayBatch(make_corrector or corrector_factory(model, config), Options(fmt, lines=True, errors=errors),
+                     messages.append, options=options)
+    if output is not None:
+        batch.to_file(inputs, output)
+    elif output_dir is not None:
+        batch.to_folder(inputs, output_dir, overwrite)
+    elif in_place:
+        batch.in_place(inputs, backup_suffix, overwrite)
+    else:
+        batch.to_stream(inputs, stream if stream is not None else sys.stdout)
+    return RunSummary(batch.failed, batch.skipped, tuple(messages))
+
+
 def _with_threads(make_corrector: Callable[[], Any], threads: int) -> Callable[[], Any]:
     """The factory, with the model's threads set to the worker's CPUs when the config leaves them open."""
     if isinstance(make_corrector, functools.partial):

@@ -130,6 +130,23 @@ def test_interrupted_run_resumes_with_the_missing_shards_only(ray_instance, inpu
     assert not (out / ".long.txt.mtfix-shards").exists()
 
 
+def test_api_in_place_then_a_rerun_skips_what_is_done(ray_instance, inputs, tmp_path):
+    from mtfix.distributed import RayOptions, correct_on_ray
+
+    expected = {name: local_stream([name]) for name in inputs}
+    originals = {name: Path(name).read_bytes() for name in inputs}
+    options = RayOptions(workers=2, shard_lines=64)
+    summary = correct_on_ray(inputs, in_place=True, make_corrector=fake_corrector, options=options)
+    assert (summary.failed, summary.skipped, summary.errors) == (0, 0, ())
+    for name in inputs:
+        assert Path(name).read_bytes().decode() == expected[name]
+        assert Path(name + ".orig").read_bytes() == originals[name]
+    summary = correct_on_ray(inputs[:2], in_place=True, make_corrector=fake_corrector, options=options)
+    assert summary.skipped == 2  # the empty file is the same corrected, so it would be redone: not asked here
+    with pytest.raises(ValueError, match="exactly one of"):
+        correct_on_ray(inputs, output="x", in_place=True, make_corrector=fake_corrector)
+
+
 def test_read_error_stops_that_input_only(ray_instance, tmp_path):
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
     good.write_text(lines(5), encoding="utf-8")
