@@ -44,7 +44,7 @@ STREAMING_FORMATS = ("text", "jsonl")  # what the Ray engine writes: formats tha
 class RayOptions:
     """Where and how wide a Ray run is."""
 
-    address: str | None = None  # a running cluster ("auto", "ray://head:10001"); None starts a local instance
+    address: str | None = None  # a cluster ("auto", "ray://HEAD:10001"); None: $RAY_ADDRESS, else a new local one
     workers: int = 0  # actors, each holding one copy of the model; 0 = as many as the cluster's CPUs allow
     threads: int = 1  # CPU threads of each worker's model (and the Ray CPUs it reserves)
     shard_lines: int = 256  # lines per shard: the unit of scheduling, retry and resume; a multiple of 64
@@ -315,16 +315,17 @@ class RayBatch(Batch):
         ray = import_ray()
         opts = self.options
         self._started = not ray.is_initialized()
+        address = opts.address or os.environ.get("RAY_ADDRESS")  # Ray's own way to name a cluster
         if self._started:
             try:
-                if opts.address is None:
+                if address is None:
                     cpus = opts.workers * opts.threads if opts.workers else None
                     ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.ERROR,
                              log_to_driver=False)
                 else:
-                    ray.init(address=opts.address, logging_level=logging.ERROR, log_to_driver=False)
+                    ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                raise EngineError(f"cannot start or reach Ray at {opts.address or 'a new local instance'}: "
+                raise EngineError(f"cannot start or reach Ray at {address or 'a new local instance'}: "
                                   f"{_last_line(exc)}") from None
         self._ray = ray
         workers = opts.workers or max(1, int(ray.cluster_resources().get("CPU", 1)) // opts.threads)

@@ -172,6 +172,17 @@ def test_cli_end_to_end_with_the_tiny_model(ray_instance, tiny_model_dir, tmp_pa
     assert len((tmp_path / "ray.txt").read_text().splitlines()) == 8
 
 
+def test_cli_says_in_one_line_when_workers_cannot_load_the_model(ray_instance, tmp_path, capsys):
+    (tmp_path / "in.txt").write_text("x\n", encoding="utf-8")
+    missing = tmp_path / "no-model"
+    assert main(["correct", "--lines", "-q", "--engine", "ray", "--workers", "1", "--model", str(missing),
+                 str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.txt")]) == 1
+    assert capsys.readouterr().err == (f"mtfix: error: a Ray worker could not load the model: "
+                                       f"mtfix.modelstore.ModelError: model {str(missing)!r} not found: "
+                                       "give 'default', 'base' or a model directory\n")
+    assert not (tmp_path / "out.txt").exists()
+
+
 USAGE = [
     (["--engine", "ray"], "mtfix: error: --engine ray corrects line by line: add --lines\n"),
     (["--engine", "ray", "--lines", "-f", "html"], "mtfix: error: --engine ray writes text or jsonl, not html\n"),
