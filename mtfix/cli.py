@@ -312,10 +312,11 @@ def _add_ray_options(p: argparse.ArgumentParser) -> None:
                         "(ray; needs --lines and text or jsonl; pip install 'mtfix[ray]')")
     group = p.add_argument_group("Ray engine (--engine ray)")
     group.add_argument("--address", default=d.address, metavar="ADDR",
-                       help="a running Ray cluster ('auto', 'ray://HEAD:10001'); default: start one here")
+                       help="a running Ray cluster ('auto', 'ray://HEAD:10001') (default: $RAY_ADDRESS, "
+                            "else start one here for the run)")
     group.add_argument("--workers", type=_positive, default=None, metavar="N",
-                       help="workers, each holding one copy of the model (default: one per CPU of the cluster, "
-                            "divided by --threads)")
+                       help="Ray actors, each loading the model once and using --threads CPU threads (with Ray "
+                            "1 unless given) (default: the cluster's CPUs divided by --threads)")
     group.add_argument("--shard-lines", type=_positive, default=d.shard_lines, metavar="N",
                        help="lines per shard, the unit of work, retry and resume; a multiple of 64 "
                             f"(default: {d.shard_lines})")

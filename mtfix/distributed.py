@@ -105,11 +105,12 @@ class Worker:
 @dataclass(eq=False)
 class _Shard:
     job: _Job
-    lines: list[tuple[int, str, str]]  # emptied once submitted or found on disk
+    lines: list[tuple[int, str, str]]  # kept until done, to give the shard to another worker if need be
     count: int  # lines in the shard
     path: Path | None  # where the finished shard is kept (None: in memory only)
     text: str | None = None  # the corrected shard, when done and not on disk
     running: bool = False  # given to a worker, result not yet taken
+    failures: int = 0  # results lost other than by a worker's death
     done: bool = False
     error: InputError | None = None  # reading the input failed after the lines above
 
@@ -280,6 +281,13 @@ class RayBatch(Batch):
             return
         except ray.exceptions.RayTaskError as exc:
             raise EngineError(f"a Ray worker failed on {label_of(shard.job.name)}: {_last_line(exc)}") from None
+        except ray.exceptions.RayError as exc:  # the result was lost (a node went away): do the shard again
+            shard.failures += 1
+            if shard.failures > self.options.max_retries:
+                raise EngineError(f"a shard of {label_of(shard.job.name)} failed {shard.failures} times; "
+                                  f"the last error: {_last_line(exc)}") from None
+            self._idle.append(actor)
+            return
         shard.lines = []
         if shard.path is not None:
             _write_shard(shard.path, text)
