@@ -327,8 +327,9 @@ class RayBatch(Batch):
         if self._started:
             try:
                 if address is None:
+                    # "local": a new instance even when a `ray start` cluster runs here (ray.init() would join it).
                     cpus = opts.workers * opts.threads if opts.workers else None
-                    ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.ERROR,
+                    ray.init(address="local", num_cpus=cpus, include_dashboard=False, logging_level=logging.ERROR,
                              log_to_driver=False)
                 else:
                     ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)

@@ -183,6 +183,20 @@ def test_cli_says_in_one_line_when_workers_cannot_load_the_model(ray_instance, t
     assert not (tmp_path / "out.txt").exists()
 
 
+def test_cli_starts_its_own_ray_instance_reading_stdin(tiny_model_dir, tmp_path):
+    # As a user runs it: no Ray running in this process, no --address; Ray's chatter stays off stdout.
+    pytest.importorskip("ray")
+    text = lines(4, seed=1) + "\n"
+    (tmp_path / "in.txt").write_text(text, encoding="utf-8")
+    model = ["--model", str(tiny_model_dir), "--threads", "1", "-q"]
+    assert main(["correct", "--lines", *model, str(tmp_path / "in.txt"), "-o", str(tmp_path / "local.txt")]) == 0
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"} | {"PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "mtfix", "correct", "--lines", "--engine", "ray", "--workers", "1",
+                           *model], input=text.encode(), capture_output=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert done.stdout == (tmp_path / "local.txt").read_bytes()
+
+
 USAGE = [
     (["--engine", "ray"], "mtfix: error: --engine ray corrects line by line: add --lines\n"),
     (["--engine", "ray", "--lines", "-f", "html"], "mtfix: error: --engine ray writes text or jsonl, not html\n"),
