@@ -307,11 +307,11 @@ class RayBatch(Batch):
             with contextlib.redirect_stdout(sys.stderr):
                 yield
         finally:
-            if self._ray is not None:
-                for actor in self._actors:
+            if self._ray is not None and self._started:
+                self._ray.shutdown()  # our own instance: everything goes, the workers too
+            elif self._ray is not None:
+                for actor in self._actors:  # someone else's cluster: only our workers go
                     self._ray.kill(actor)
-                if self._started:
-                    self._ray.shutdown()
             self._ray, self._actors, self._idle, self._running = None, [], [], {}
             self._jobs.clear()
             self._reading.clear()
