@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 
 from mtfix.pipeline import Corrector
@@ -78,3 +79,19 @@ class LoggingCorrector:
 
     def __call__(self) -> Corrector:
         return Corrector(rewriter=FakeRewriter(LoggingFix(self.log)))
+
+
+class SlowOn:
+    """Builds a Corrector that takes ``seconds`` over each sentence containing ``text`` (to reorder results)."""
+
+    def __init__(self, text: str, seconds: float) -> None:
+        self.text = text
+        self.seconds = seconds
+
+    def __call__(self) -> Corrector:
+        def fn(sentence: str) -> str:
+            if self.text in sentence:
+                time.sleep(self.seconds)
+            return fix_agreement(sentence)
+
+        return Corrector(rewriter=FakeRewriter(fn))

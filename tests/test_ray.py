@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import DieOnce, LoggingCorrector, fake_corrector
+from fakes import DieOnce, LoggingCorrector, SlowOn, fake_corrector
 
 from mtfix.batch import Batch, Options
 from mtfix.cli import main
@@ -85,6 +85,17 @@ def test_same_output_as_local_engine(ray_instance, inputs, fmt):
     expected = local_stream(inputs, fmt)
     assert out.getvalue() == expected
     assert "This offer sucks." in expected  # the fake model did correct something
+
+
+def test_a_slow_first_shard_is_still_written_first(ray_instance, inputs, tmp_path):
+    # Line 2 ("(1)") holds up shard 1 while the other worker finishes shards 2 and 3 and the short file.
+    done = []
+    batch = ray_batch(SlowOn("(1)", 1.5))
+    batch.progress = lambda n, _total: done.append(n)
+    out = io.StringIO(newline="")
+    batch.to_stream(inputs, out)
+    assert out.getvalue() == local_stream(inputs)
+    assert done == [64, 64, 22, 7]
 
 
 def test_folder_matches_local_and_leaves_no_work_files(ray_instance, inputs, tmp_path):
