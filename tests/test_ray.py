@@ -7,7 +7,6 @@ installed, unless ``MTFIX_REQUIRE_RAY=1`` (set by ``.ci/run``), in which case th
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
 import os
 import subprocess
@@ -29,16 +28,23 @@ SENTENCES = ["This offer suck.", "The President have repeatedly said that we are
 def lines(n: int, seed: int = 0, crlf: bool = False) -> str:
     """``n`` lines cycling through SENTENCES from ``seed`` (with blank and repeated lines), no final newline."""
     end = "\r\n" if crlf else "\n"
-    return end.join(f"{SENTENCES[(seed + i) % len(SENTENCES)]}" + (f" ({i})" if i % 3 else "")
+    return end.join(SENTENCES[(seed + i) % len(SENTENCES)] + (f" ({i})" if i % 3 else "")
                     for i in range(n))
+
+
+def need_ray() -> None:
+    """Skip (or, with MTFIX_REQUIRE_RAY=1, fail) when ray is not installed."""
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        if os.environ.get("MTFIX_REQUIRE_RAY") == "1":
+            pytest.fail("Ray tests required but ray is not installed (pip install 'mtfix[ray]')")
+        pytest.skip("ray is not installed (pip install 'mtfix[ray]')")
 
 
 @pytest.fixture(scope="module")
 def ray_instance():
-    if importlib.util.find_spec("ray") is None:
-        if os.environ.get("MTFIX_REQUIRE_RAY") == "1":
-            pytest.fail("Ray tests required but ray is not installed (pip install 'mtfix[ray]')")
-        pytest.skip("ray is not installed (pip install 'mtfix[ray]')")
+    need_ray()
     import logging
 
     import ray
@@ -196,7 +202,7 @@ def test_cli_says_in_one_line_when_workers_cannot_load_the_model(ray_instance, t
 
 def test_cli_starts_its_own_ray_instance_reading_stdin(tiny_model_dir, tmp_path):
     # As a user runs it: no Ray running in this process, no --address; Ray's chatter stays off stdout.
-    pytest.importorskip("ray")
+    need_ray()
     text = lines(4, seed=1) + "\n"
     (tmp_path / "in.txt").write_text(text, encoding="utf-8")
     model = ["--model", str(tiny_model_dir), "--threads", "1", "-q"]
@@ -220,7 +226,8 @@ USAGE = [
 
 @pytest.mark.parametrize(("flags", "message"), USAGE)
 def test_cli_refuses_what_cannot_work(flags, message, tmp_path, capsys):
-    pytest.importorskip("ray") if "--engine" in flags else None
+    if "--engine" in flags:
+        need_ray()
     (tmp_path / "in.txt").write_text("x\n", encoding="utf-8")
     assert main(["correct", *flags, str(tmp_path / "in.txt")]) == 2
     assert capsys.readouterr().err == message
