@@ -299,8 +299,6 @@ def _stdout() -> IO[str]:
     return sys.stdout
 
 
-
-
 # --- the Ray engine (mtfix.distributed) -------------------------------------------------------
 
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
@@ -324,12 +322,12 @@ def _add_ray_options(p: argparse.ArgumentParser) -> None:
 
 def _ray_batch(args: argparse.Namespace, opts: Any, progress: Any) -> Any:
     from mtfix.batch import report_error
-    from mtfix.distributed import RayBatch, RayOptions, corrector_factory, import_ray
+    from mtfix.distributed import STREAMING_FORMATS, RayBatch, RayOptions, corrector_factory, import_ray
 
     if not args.lines:
         raise UsageError("--engine ray corrects line by line: add --lines")
-    if args.format not in ("text", "jsonl"):
-        raise UsageError(f"--engine ray writes text or jsonl, not {args.format}")
+    if args.format not in STREAMING_FORMATS:
+        raise UsageError(f"--engine ray writes {' or '.join(STREAMING_FORMATS)}, not {args.format}")
     try:
         import_ray()
         options = RayOptions(args.address, args.workers or 0, args.threads or 1, args.shard_lines)
