@@ -80,16 +80,10 @@ def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
     chunk: list[tuple[str, str, str, int]] = []
 
     def flush() -> None:
-        results = corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk])
         if opts.streaming:
-            if opts.fmt == "jsonl":
-                from mtfix.report import render
-
-                sink(render(results, "jsonl"))
-            else:
-                sink("".join(r.text + u[2] for r, u in zip(results, chunk)))
+            sink(correct_lines(corrector, chunk, opts.fmt))
         else:
-            parts.extend(results)
+            parts.extend(corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk]))
             endings.extend(u[2] for u in chunk)
         if progress is not None:
             progress(sum(u[3] for u in chunk), 0)
@@ -105,6 +99,19 @@ def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
         return None
     signature = parts[0].signature if parts else corrector.signature
     return join_results(parts, endings, label_of(name), signature, per_part=opts.lines)
+
+
+def correct_lines(corrector: Any, chunk: Sequence[tuple[str, str, str, int]], fmt: str) -> str:
+    """A chunk of units corrected together, in a streaming format: ``text`` (with endings) or ``jsonl``.
+
+    Shared by the local engine and the Ray workers, so both give the same bytes for the same chunk.
+    """
+    results = corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk])
+    if fmt == "jsonl":
+        from mtfix.report import render
+
+        return render(results, "jsonl")
+    return "".join(r.text + u[2] for r, u in zip(results, chunk))
 
 
 def count_lines(names: Sequence[str]) -> int:
@@ -161,8 +168,15 @@ class Batch:
             self.failed += 1
             return False
 
+    def _begin(self, jobs: Sequence[tuple[str, Path | None]]) -> None:
+        """Hook: the inputs about to be corrected, in order, each with its output file (None: a stream)."""
+
     def to_stream(self, names: Sequence[str], out: IO[str]) -> None:
         """All inputs into one stream (stdout), written as work proceeds."""
+        self._begin([(name, None) for name in names])
+        self._stream(names, out)
+
+    def _stream(self, names: Sequence[str], out: IO[str]) -> None:
         def sink(text: str) -> None:
             out.write(text)
             out.flush()
@@ -176,8 +190,9 @@ class Batch:
 
     def to_file(self, names: Sequence[str], path: str) -> None:
         """All inputs into one file, which appears only once complete (and not at all if none could be read)."""
+        self._begin([(name, Path(path)) for name in names])
         with AtomicWriter(path, self._kept_encoding(names), errors=self.opts.errors) as out:
-            self.to_stream(names, out.stream)
+            self._stream(names, out.stream)
             if self.failed < len(names):
                 out.commit()
 
@@ -198,22 +213,23 @@ class Batch:
         targets = [Path(folder) / Path(name).name for name in names]
         _refuse_collisions(names, targets)
         Path(folder).mkdir(parents=True, exist_ok=True)
-        for name, target in zip(names, targets):
-            if target.exists() and not overwrite:
-                self.skipped += 1
-                continue
+        todo = [(name, target) for name, target in zip(names, targets) if overwrite or not target.exists()]
+        self.skipped += len(names) - len(todo)
+        self._begin(todo)
+        for name, target in todo:
             for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a killed run
                 stale.unlink(missing_ok=True)
             self._write_one(name, target)
 
     def in_place(self, names: Sequence[str], suffix: str, overwrite: bool = False) -> None:
         """Correct each file in place, keeping the original as FILE+suffix; done files are not redone."""
-        for name in names:
-            backup = Path(name + suffix)
-            if backup.exists() and not overwrite and not _same_bytes(backup, Path(name)):
-                self.skipped += 1  # corrected in an earlier run
-                continue
-            self._write_one(name, Path(name), backup)
+        # A backup that differs from its file: corrected in an earlier run.
+        todo = [name for name in names if overwrite or not Path(name + suffix).exists()
+                or _same_bytes(Path(name + suffix), Path(name))]
+        self.skipped += len(names) - len(todo)
+        self._begin([(name, Path(name)) for name in todo])
+        for name in todo:
+            self._write_one(name, Path(name), Path(name + suffix))
 
     def _write_one(self, name: str, target: Path, backup: Path | None = None) -> None:
         try:

@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "a rerun skips files already corrected")
     p.add_argument("--backup-suffix", default=".orig", metavar="SUFFIX", help="for --in-place (default: .orig)")
     p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
+    _add_ray_options(p)
     p.set_defaults(handler=cmd_correct)
 
     p = sub.add_parser("review", parents=[model, view, files], epilog=EPILOG,
@@ -197,7 +198,14 @@ def cmd_correct(args: argparse.Namespace) -> int:
     bar = _progress(args, "lines")
     total = count_lines(names)
     opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width, files=_file_options(args))
-    batch = Batch(_corrector(args), opts, report_error, lambda n, _total: bar.advance(n, total))
+    engine_errors: tuple[type[Exception], ...] = ()  # the Ray engine's, reported in one line
+    if args.engine == "ray":
+        from mtfix.distributed import EngineError
+
+        batch, engine_errors = _ray_batch(args, opts, lambda n, _total: bar.advance(n, total)), (EngineError,)
+    else:
+        _refuse_ray_options(args)
+        batch = Batch(_corrector(args), opts, report_error, lambda n, _total: bar.advance(n, total))
     try:
         if args.in_place:
             batch.in_place(names, args.backup_suffix, args.overwrite)
@@ -207,6 +215,9 @@ def cmd_correct(args: argparse.Namespace) -> int:
             batch.to_file(names, args.output)
         else:
             batch.to_stream(names, _stdout())
+    except engine_errors as exc:
+        print(f"mtfix: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         bar.close()
     if batch.skipped and not args.quiet:
@@ -326,13 +337,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 # --- helpers --------------------------------------------------------------------------------
 
+def _config(args: argparse.Namespace) -> Any:
+    """The Config of a correct/review/check run, the same for the local and the Ray engine."""
+    return DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
+                                              min_confidence=args.min_confidence, flags=args.flags,
+                                              edit_types=args.edit_types)
+
+
 def _corrector(args: argparse.Namespace) -> Any:
     from mtfix.pipeline import Corrector
 
-    config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
-                                                min_confidence=args.min_confidence, flags=args.flags,
-                                                edit_types=args.edit_types)
-    return Corrector(model=args.model, config=config)
+    return Corrector(model=args.model, config=_config(args))
 
 
 def _progress(args: argparse.Namespace, label: str = "sentences") -> Any:
@@ -422,3 +437,56 @@ def _review_file(args: argparse.Namespace) -> list[Any] | None:
     finally:
         bar.close()
     return results or []
+
+
+# --- the Ray engine (mtfix.distributed) -------------------------------------------------------
+
+def _add_ray_options(p: argparse.ArgumentParser) -> None:
+    from mtfix.distributed import RayOptions
+
+    d = RayOptions()
+    p.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where line-mode correction runs: this process (local, default) or a Ray cluster "
+                        "(ray; needs --lines and text or jsonl; pip install 'mtfix[ray]')")
+    group = p.add_argument_group("Ray engine (--engine ray)")
+    group.add_argument("--address", default=d.address, metavar="ADDR",
+                       help="a running Ray cluster ('auto', 'ray://HEAD:10001') (default: $RAY_ADDRESS, "
+                            "else start one here for the run)")
+    group.add_argument("--workers", type=_positive, default=None, metavar="N",
+                       help="Ray actors, each loading the model once and using --threads CPU threads (with Ray "
+                            "1 unless given) (default: the cluster's CPUs divided by --threads)")
+    group.add_argument("--shard-lines", type=_positive, default=d.shard_lines, metavar="N",
+                       help="lines per shard, the unit of work, retry and resume; a multiple of 64 "
+                            f"(default: {d.shard_lines})")
+
+
+def _ray_batch(args: argparse.Namespace, opts: Any, progress: Any) -> Any:
+    from mtfix.batch import report_error
+    from mtfix.distributed import STREAMING_FORMATS, RayBatch, RayOptions, corrector_factory, import_ray
+
+    if not args.lines:
+        raise UsageError("--engine ray corrects line by line: add --lines")
+    if args.format not in STREAMING_FORMATS:
+        raise UsageError(f"--engine ray writes {' or '.join(STREAMING_FORMATS)}, not {args.format}")
+    try:
+        import_ray()
+        options = RayOptions(args.address, args.workers or 0, args.threads or 1, args.shard_lines)
+    except (ImportError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    from mtfix.formats import format_of
+
+    for name in args.files or ["-"]:
+        fmt = format_of(name, opts.files)
+        if fmt is not None:
+            raise UsageError(f"--engine ray corrects plain text lines; {name} is {fmt} (use the local engine)")
+    return RayBatch(corrector_factory(args.model, _config(args)), opts, report_error, progress, options)
+
+
+def _refuse_ray_options(args: argparse.Namespace) -> None:
+    from mtfix.distributed import RayOptions
+
+    given = [flag for flag, value, default in (("--address", args.address, None), ("--workers", args.workers, None),
+                                               ("--shard-lines", args.shard_lines, RayOptions().shard_lines))
+             if value != default]
+    if given:
+        raise UsageError(f"{', '.join(given)} only apply to --engine ray")
