@@ -39,6 +39,9 @@ class Config:
     min_length_ratio: float = 0.6  # ...or shorter than this
     system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
     few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
+    strategy: str = "copy-draft"  # "copy-draft" (greedy's output, drafted from the source) or "greedy" (generate)
+    draft_tokens: int = 10  # copy-draft: source tokens proposed per verifying forward pass
+    skip_keep_score: float | None = None  # not exact: don't generate when keeping the source scores >= this
 
     def with_(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
@@ -56,7 +59,9 @@ class Config:
                 "max_new": f"{self.max_new_tokens_ratio}x+{self.max_new_tokens_extra}",
                 "level": self.level, "min_chrf": self.min_chrf, "keep_margin": self.keep_margin,
                 "max_gap": self.max_gap,
-                "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}"}
+                "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
+                # copy-draft and greedy give the same output: only an approximation belongs here.
+                **({"skip_keep": self.skip_keep_score} if self.skip_keep_score is not None else {})}
 
 
 # The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.
