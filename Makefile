@@ -41,3 +41,8 @@ train: setup  ## fine-tune the default model (resumes from runs/default/checkpoi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+.PHONY: bench
+bench: setup  ## throughput: mtfix vs the naive path vs Harper on seeded dev MT; writes docs/bench.png
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python scripts/bench.py --plot docs/bench.png

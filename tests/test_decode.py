@@ -113,3 +113,30 @@ def test_signature_names_only_what_changes_outputs() -> None:
     assert DEFAULT.decoding() == DEFAULT.with_(strategy="greedy", draft_tokens=3).decoding()
     assert "skip_keep" not in DEFAULT.decoding()
     assert DEFAULT.with_(skip_keep_score=-0.1).decoding()["skip_keep"] == -0.1
+
+
+# Real MT from the dev sets and the README: some the default model keeps, some it rewrites.
+REAL = ["However, different people demonstrate the different degree of tendency toward the boredom.",
+        "The President of Russia have repeatedly said that we are not looking for enemies.",
+        "The meeting will take place on Monday in Geneva.",
+        "This offer suck.",
+        "“The boundary of tele-SKOPYO Kanarias” has gigantic internal device - the diameter one mirror alone "
+        "it is 10.4 meters."]
+
+
+@pytest.mark.slow
+def test_copy_draft_equals_naive_greedy_on_the_default_model() -> None:
+    from mtfix.modelstore import models_dir, resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    if not (models_dir() / "default" / "adapter_config.json").is_file():
+        pytest.skip("no default model shipped")
+    spec = resolve()
+    naive = TransformersRewriter(spec, DEFAULT.with_(strategy="greedy", batch_size=1))
+    slow = [naive.rewrite([s])[0] for s in REAL]
+    got = TransformersRewriter(spec, DEFAULT).rewrite(REAL)  # one batch, left-padded
+    assert [(r.text, r.truncated) for r in got] == [(r.text, r.truncated) for r in slow]
+    assert [r.score for r in got] == pytest.approx([r.score for r in slow], abs=1e-3)
+    assert [r.keep_score for r in got] == pytest.approx([r.keep_score for r in slow], abs=1e-3)
+    # Both paths of copy-aware decoding ran: a copy settled by the keep pass, a drafted rewrite.
+    assert any(r.text == s for r, s in zip(got, REAL)) and any(r.text != s for r, s in zip(got, REAL))
