@@ -46,3 +46,8 @@ flags-eval: setup  ## untranslated-word P/R, quality correlations and check spee
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+
+.PHONY: bench
+bench: setup  ## throughput: mtfix vs the naive path vs Harper on seeded dev MT; writes docs/bench.png
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
+	$(BIN)/python scripts/bench.py --plot docs/bench.png

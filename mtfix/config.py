@@ -42,6 +42,9 @@ class Config:
     min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
     flags: bool = True  # look for untranslated words (pymorphy3, wordfreq)
     edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
+    strategy: str = "copy-draft"  # "copy-draft" (greedy's output, drafted from the source) or "greedy" (generate)
+    draft_tokens: int = 10  # copy-draft: source tokens proposed per verifying forward pass
+    skip_keep_score: float | None = None  # not exact: don't generate when keeping the source scores >= this
 
     def with_(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
@@ -60,7 +63,9 @@ class Config:
                 "level": self.level, "min_chrf": self.min_chrf, "keep_margin": self.keep_margin,
                 "max_gap": self.max_gap,
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
-                **({"min_confidence": self.min_confidence} if self.min_confidence else {})}
+                **({"min_confidence": self.min_confidence} if self.min_confidence else {}),
+                # copy-draft and greedy give the same output: only an approximation belongs here.
+                **({"skip_keep": self.skip_keep_score} if self.skip_keep_score is not None else {})}
 
 
 # The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.

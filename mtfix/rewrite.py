@@ -2,7 +2,8 @@
 
 :class:`Rewriter` is the small interface the pipeline depends on; :class:`TransformersRewriter`
 implements it with a decoder-only causal LM (SmolLM2-135M-Instruct, prompted or LoRA-tuned) behind a
-chat prompt. Decoding is greedy (never sampled), in batches of similar length. torch and transformers
+chat prompt. Decoding is greedy (never sampled), in batches of similar length; by default copy-aware
+(:mod:`mtfix.decode`), which gives greedy's output with far fewer forward passes. torch and transformers
 are imported only when a model is loaded.
 """
 from __future__ import annotations
@@ -17,6 +18,9 @@ from typing import Any, Protocol
 from mtfix.config import DEFAULT, Config
 from mtfix.modelstore import ModelError, ModelSpec
 from mtfix.prompt import PromptFormat
+
+# "copy-draft": exact greedy output by copy-aware decoding (mtfix/decode.py); "greedy": HF generate().
+STRATEGIES = ("copy-draft", "greedy")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class TransformersRewriter:
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         torch.set_num_threads(config.num_threads or os.cpu_count() or 1)
+        if config.strategy not in STRATEGIES:
+            raise ValueError(f"unknown decoding strategy {config.strategy!r}; choose from {', '.join(STRATEGIES)}")
         self.config = config
         self.model_id = spec.model_id
         self.revision = spec.revision
@@ -106,12 +112,47 @@ class TransformersRewriter:
             for b in range(0, len(todo), bs):
                 idx = todo[b:b + bs]
                 batch = [sentences[i] for i in idx]
+                if self.config.strategy == "copy-draft":
+                    for i, rewrite in zip(idx, self._copy_draft(batch, [lengths[i] for i in idx])):
+                        out[i] = rewrite
+                    continue
                 budget = math.ceil(max(lengths[i] for i in idx) * self.config.max_new_tokens_ratio)
                 gens = self._generate(batch, budget + self.config.max_new_tokens_extra)
                 keeps = self.score_pairs(batch, batch)
                 for i, (text, score, truncated), keep in zip(idx, gens, keeps):
                     out[i] = Rewrite(text, score, keep, truncated)
         return [r for r in out if r is not None]
+
+    def _copy_draft(self, batch: list[str], lengths: list[int]) -> list[Rewrite]:
+        """Greedy rewrites by copy-aware decoding (:mod:`mtfix.decode`): one keep pass for the batch, then
+        drafted continuations for the sentences greedy would change."""
+        from mtfix.decode import continue_greedy, keep_pass
+
+        prompts = [self.format.prompt(s) for s in batch]
+        answers = [self.format.answer(s) for s in batch]
+        keeps = keep_pass(self.model, prompts, answers, self.pad_id)
+        results = []
+        for s, n, prompt, answer, keep in zip(batch, lengths, prompts, answers, keeps):
+            # The same budget as one sentence alone in _generate: the naive path's, not the batch's longest.
+            budget = math.ceil(n * self.config.max_new_tokens_ratio) + self.config.max_new_tokens_extra
+            threshold = self.config.skip_keep_score
+            if keep.agree == len(answer) and budget >= len(answer):  # greedy would copy the sentence
+                results.append(Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False))
+                continue
+            if threshold is not None and keep.keep_score >= threshold:  # judged fluent: not generated
+                results.append(Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent"))
+                continue
+            prefix = answer[:min(keep.agree, budget)]
+            cont = continue_greedy(self.model, prompt, prefix, answer, budget, self.end_id,
+                                   self.config.draft_tokens)
+            logprobs = list(keep.logprobs[:len(prefix)]) + cont.logprobs
+            ended = cont.tokens[-1:] == [self.end_id]
+            score = sum(logprobs) / len(logprobs) if logprobs else 0.0
+            results.append(Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended))
+        return results
+
+    def _decode(self, tokens: list[int]) -> str:
+        return self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
 
     def _left_pad(self, seqs: list[list[int]]) -> tuple[Any, Any]:
         return left_pad(seqs, self.pad_id)

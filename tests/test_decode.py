@@ -1,0 +1,142 @@
+"""Copy-aware decoding gives plain greedy decoding's output, with fewer forward passes (mtfix/decode.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtfix.config import DEFAULT
+from mtfix.decode import continue_greedy, draft, keep_pass
+
+SOURCE = [5, 6, 7, 8, 9, 6, 7, 2]
+
+# (output so far, k, expected draft): the longest tail found in SOURCE, nearest the output's length.
+DRAFTS = [
+    ([], 3, [5, 6, 7]),  # nothing yet: the source's start
+    ([5, 6], 4, [7, 8, 9, 6]),
+    ([1, 7], 2, [8, 9]),  # the 1-gram 7 matches twice: the one nearer position 2 wins
+    ([5, 6, 7, 8, 9, 6], 5, [7, 2]),  # the 2-gram (9, 6) matches once, near the end; cut at the end
+    ([4, 4, 3, 1], 3, []),  # not in the source, no repeat in the output
+    ([3, 1, 0, 3, 1], 2, [0, 3]),  # not in the source: the output's own last repeat
+    ([5, 6], 0, []),
+]
+
+
+@pytest.mark.parametrize(("out", "k", "expected"), DRAFTS)
+def test_draft(out: list[int], k: int, expected: list[int]) -> None:
+    assert draft(out, SOURCE, k) == expected
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir: Path):  # noqa: ANN201 - the tiny model's rewriter
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    return TransformersRewriter(resolve(tiny_model_dir))
+
+
+def _greedy(model, prompt: list[int], steps: int, end_id: int) -> list[int]:  # noqa: ANN001
+    """The reference: one full forward pass per token, no cache, argmax."""
+    import torch
+
+    out: list[int] = []
+    with torch.inference_mode():
+        while len(out) < steps and (not out or out[-1] != end_id):
+            out.append(int(model(input_ids=torch.tensor([prompt + out])).logits[0, -1].argmax()))
+    return out
+
+
+SENTENCES = ["This offer suck.", "Moscow is not looking for enemies.", "NATO is trying to build the image."]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize("k", [0, 1, 10])
+def test_continuation_is_greedy(tiny, sentence: str, k: int) -> None:
+    prompt, source = tiny.format.prompt(sentence), tiny.format.answer(sentence)
+    expected = _greedy(tiny.model, prompt, 20, tiny.end_id)
+    got = continue_greedy(tiny.model, prompt, [], source, 20, tiny.end_id, k)
+    assert got.tokens == expected
+    assert len(got.logprobs) == len(expected)
+    assert got.passes <= len(expected)
+    # Any greedy prefix is a valid start, too.
+    assert continue_greedy(tiny.model, prompt, expected[:3], source, 20, tiny.end_id, k).tokens == expected
+
+
+def test_keep_pass_agrees_with_greedy(tiny) -> None:
+    prompts = [tiny.format.prompt(s) for s in SENTENCES]
+    greedy = [_greedy(tiny.model, p, 6, tiny.end_id) for p in prompts]
+    answers = [tiny.format.answer(s) for s in SENTENCES]
+    # Batched and left-padded: greedy's own tokens agree everywhere, the source's where greedy copies it.
+    passes = keep_pass(tiny.model, prompts + prompts, greedy + answers, tiny.pad_id)
+    assert [p.agree for p in passes[:3]] == [len(g) for g in greedy]
+    for p, g, a in zip(passes[3:], greedy, answers):
+        same = 0
+        while same < min(len(g), len(a)) and g[same] == a[same]:
+            same += 1
+        assert p.agree == same
+        assert len(p.logprobs) == len(a) and p.keep_score < 0
+
+
+def test_keep_score_matches_score_pairs(tiny) -> None:
+    passes = keep_pass(tiny.model, [tiny.format.prompt(s) for s in SENTENCES],
+                       [tiny.format.answer(s) for s in SENTENCES], tiny.pad_id)
+    alone = [tiny.score_pairs([s], [s])[0] for s in SENTENCES]
+    assert [p.keep_score for p in passes] == pytest.approx(alone, abs=1e-4)
+
+
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_copy_draft_rewrites_like_naive_greedy(tiny_model_dir: Path, batch_size: int) -> None:
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    spec = resolve(tiny_model_dir)
+    sentences = [*SENTENCES, "", "Short.", "x" * 3]
+    fast = TransformersRewriter(spec, DEFAULT.with_(batch_size=batch_size, max_new_tokens_extra=3))
+    naive = TransformersRewriter(spec, DEFAULT.with_(strategy="greedy", batch_size=1, max_new_tokens_extra=3))
+    slow = [naive.rewrite([s])[0] for s in sentences]
+    got = fast.rewrite(sentences)
+    assert [(r.text, r.truncated, r.skipped) for r in got] == [(r.text, r.truncated, r.skipped) for r in slow]
+    for a, b in zip(got, slow):
+        assert a.score == pytest.approx(b.score, abs=1e-4) if b.score is not None else a.score is None
+        assert a.keep_score == pytest.approx(b.keep_score, abs=1e-4) if b.keep_score is not None else True
+
+
+def test_unknown_strategy_is_refused(tiny_model_dir: Path) -> None:
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    with pytest.raises(ValueError, match="unknown decoding strategy 'beam'; choose from copy-draft, greedy"):
+        TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy="beam"))
+
+
+def test_signature_names_only_what_changes_outputs() -> None:
+    assert DEFAULT.decoding() == DEFAULT.with_(strategy="greedy", draft_tokens=3).decoding()
+    assert "skip_keep" not in DEFAULT.decoding()
+    assert DEFAULT.with_(skip_keep_score=-0.1).decoding()["skip_keep"] == -0.1
+
+
+# Real MT from the dev sets and the README: some the default model keeps, some it rewrites.
+REAL = ["However, different people demonstrate the different degree of tendency toward the boredom.",
+        "The President of Russia have repeatedly said that we are not looking for enemies.",
+        "The meeting will take place on Monday in Geneva.",
+        "This offer suck.",
+        "“The boundary of tele-SKOPYO Kanarias” has gigantic internal device - the diameter one mirror alone "
+        "it is 10.4 meters."]
+
+
+@pytest.mark.slow
+def test_copy_draft_equals_naive_greedy_on_the_default_model() -> None:
+    from mtfix.modelstore import models_dir, resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    if not (models_dir() / "default" / "adapter_config.json").is_file():
+        pytest.skip("no default model shipped")
+    spec = resolve()
+    naive = TransformersRewriter(spec, DEFAULT.with_(strategy="greedy", batch_size=1))
+    slow = [naive.rewrite([s])[0] for s in REAL]
+    got = TransformersRewriter(spec, DEFAULT).rewrite(REAL)  # one batch, left-padded
+    assert [(r.text, r.truncated) for r in got] == [(r.text, r.truncated) for r in slow]
+    assert [r.score for r in got] == pytest.approx([r.score for r in slow], abs=1e-3)
+    assert [r.keep_score for r in got] == pytest.approx([r.keep_score for r in slow], abs=1e-3)
+    # Both paths of copy-aware decoding ran: a copy settled by the keep pass, a drafted rewrite.
+    assert any(r.text == s for r, s in zip(got, REAL)) and any(r.text != s for r, s in zip(got, REAL))
