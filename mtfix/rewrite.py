@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,6 +103,8 @@ class TransformersRewriter:
                 out[i] = Rewrite(s, skipped="empty")
             elif _undecodable(s):
                 out[i] = Rewrite(s, skipped="undecodable bytes")
+            elif not _has_words(s):  # a lone closing tag, a dash, "***": nothing to repair
+                out[i] = Rewrite(s, skipped="no words")
             elif n > self.config.max_input_tokens:
                 out[i] = Rewrite(s, skipped="too long")
             else:
@@ -210,6 +213,14 @@ class TransformersRewriter:
             for i, lp in zip(idx, self.answer_logprobs(batch, batch)):
                 out[i] = lp
         return out
+
+
+_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")  # tags and entities, as subtitles and XLIFF segments carry them
+
+
+def _has_words(text: str) -> bool:
+    """Does ``text`` hold a letter or digit outside tags and entities?"""
+    return any(ch.isalnum() for ch in _MARKUP.sub("", text))
 
 
 def _undecodable(text: str) -> bool:

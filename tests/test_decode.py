@@ -101,6 +101,17 @@ def test_copy_draft_rewrites_like_naive_greedy(tiny_model_dir: Path, batch_size:
         assert a.keep_score == pytest.approx(b.keep_score, abs=1e-4) if b.keep_score is not None else True
 
 
+@pytest.mark.parametrize("strategy", ["copy-draft", "greedy"])
+def test_sentences_without_words_are_not_sent_to_the_model(tiny_model_dir: Path, strategy: str) -> None:
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy=strategy))
+    got = rewriter.rewrite(["</i>", "—", "***", "Words here."])
+    assert [(r.text, r.skipped) for r in got[:3]] == [("</i>", "no words"), ("—", "no words"), ("***", "no words")]
+    assert got[3].skipped == ""
+
+
 def test_unknown_strategy_is_refused(tiny_model_dir: Path) -> None:
     from mtfix.modelstore import resolve
     from mtfix.rewrite import TransformersRewriter
