@@ -124,17 +124,16 @@ class Corrector:
         """Quality estimate in [0, 1] of each sentence from one forward pass (no generation); None for
         all when the model has no calibration or cannot score, and for sentences it does not take."""
         model = self.quality_model
-        scorer = getattr(self.rewriter, "keep_logprobs", None)
+        scorer = getattr(self.rewriter, "keep_evidence", None)
         if model is None or scorer is None:
             return [None] * len(sentences)
         from mtfix.quality import features
-        from mtfix.untranslated import iter_words
 
         if flags is None:
             flags = [self.flags(s) for s in sentences]
         out: list[float | None] = []
-        for s, lp, fl in zip(sentences, scorer(list(sentences)), flags):
-            out.append(model.predict(features(lp, sum(1 for _ in iter_words(s)), len(fl))) if lp else None)
+        for s, ev, fl in zip(sentences, scorer(list(sentences)), flags):
+            out.append(model.predict(features(ev[0], ev[1], s, len(fl))) if ev and ev[0] and ev[1] else None)
         return out
 
     def check(self, text: str, name: str = "") -> Result:

@@ -42,6 +42,20 @@ class PromptFormat:
         """Ids of ``text`` as the assistant's answer, with the end-of-turn token."""
         return self.tokenizer.encode(text, add_special_tokens=False) + [self.end_id]
 
+    def sentence_span(self, prompt: list[int], sentence: str) -> tuple[int, int]:
+        """(start, end) of ``sentence``'s own tokens inside ``prompt`` (a :meth:`prompt` result): where its
+        standalone tokens occur in the last user turn, else that turn's whole content."""
+        user = _last_index(prompt, self.user_marker) + len(self.user_marker)
+        end = prompt.index(self.end_id, user) if self.end_id in prompt[user:] else len(prompt)
+        own = self.tokenizer.encode(sentence, add_special_tokens=False)
+        for start in range(user, end - len(own) + 1):
+            if own and prompt[start:start + len(own)] == own:
+                return start, start + len(own)
+        newline = self.tokenizer.encode("\n", add_special_tokens=False)  # after the role name
+        if newline and prompt[user:user + len(newline)] == newline:
+            user += len(newline)
+        return user, end
+
 
 def _last_index(seq: list[int], sub: list[int]) -> int:
     for start in range(len(seq) - len(sub), -1, -1):

@@ -1,35 +1,62 @@
 """A per-sentence quality estimate in [0, 1], from one forward pass of the rewriting model and the flags.
 
-Evidence (:func:`features`): how readily the rewriter would *keep* the sentence as its own answer
-(per-token log-probabilities of repeating it: mean, worst tokens, share of surprising tokens),
-the share of words flagged untranslated, and the length. A :class:`QualityModel`, a logistic map of
-standardised features fitted on human post-edit data (MLQE-PE train, target 1 - HTER, by
-``scripts/fit_quality.py``), turns them into a number in [0, 1]; it is stored with the model
-(``quality`` in ``mtfix.json``) because the log-probabilities are that model's own. No generation,
-so ``mtfix check`` is fast. numpy is needed only to fit, not to predict.
+Evidence (:func:`features`), all from the same forward pass over "prompt + the sentence as its own
+answer" (:meth:`mtfix.rewrite.TransformersRewriter.keep_evidence`): the log-probabilities of the
+sentence's own tokens where it stands in the prompt's user turn (a fluency score: mean, worst three,
+share of very unlikely tokens) and of keeping it as the answer (mean, worst); then what the words show:
+the share flagged untranslated, of rare lower-case words (wordfreq), of words repeated at once, a count
+of punctuation oddities, and the length. A :class:`QualityModel`, a logistic map of standardised
+features fitted on human post-edit data (MLQE-PE train, target 1 - HTER, by ``scripts/fit_quality.py``),
+turns them into a number in [0, 1]; it is stored with the model (``quality`` in ``mtfix.json``) because
+the log-probabilities are that model's own. No generation, so ``mtfix check`` is fast. numpy is needed
+only to fit, not to predict.
 """
 from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FEATURES = ("mean_logprob", "min_logprob", "low3_logprob", "surprised", "untranslated", "log_words")
+FEATURES = ("src_mean", "src_low3", "src_surprised", "slor", "keep_mean", "keep_min",
+            "untranslated", "rare", "repeated", "oddities", "capitals", "log_words")
 LOW_QUALITY = 0.5  # reports mark a sentence whose estimate is below this
-SURPRISE = math.log(0.05)  # a token the model gives under 5 % is "surprising"
+SURPRISE = math.log(0.05)  # a keep token the model gives under 5 % is "surprising"
+SRC_SURPRISE = math.log(0.001)  # a token of the sentence itself the model gives under 0.1 % is "surprising"
+RARE_ZIPF = 3.0  # a lower-case English word rarer than this (wordfreq's Zipf scale) counts as rare
+_ODD = re.compile(r"\s[,.;:!?)]|[(]\s|([,;:!?])\1|(?<!\.)\.\.(?!\.)|,\.")  # space before a stop, doubled stops
 
 
-def features(logprobs: Sequence[float], n_words: int, n_flags: int) -> list[float]:
-    """The :data:`FEATURES` of one sentence: its keep log-probs, word count and untranslated-word count."""
-    if not logprobs:
+def features(source: Sequence[float], keep: Sequence[float], sentence: str, n_flags: int) -> list[float]:
+    """The :data:`FEATURES` of one sentence from its evidence (:meth:`TransformersRewriter.keep_evidence`):
+    the log-probs of its own tokens as the user's turn (``source``: fluency as the model reads it; ``slor``
+    is their sum less the words' unigram log-probs (wordfreq), per word, so rare names cost less) and of
+    keeping it as the answer (``keep``); then what the words show: the share flagged untranslated
+    (``n_flags``), of rare lower-case words, of a word repeated at once, punctuation oddities, the share
+    of capitalised words after the first, and the length."""
+    if not source or not keep:
         raise ValueError("features() needs the log-probabilities of at least one token")
-    low = sorted(logprobs)[:3]
-    return [sum(logprobs) / len(logprobs), low[0], sum(low) / len(low),
-            sum(lp < SURPRISE for lp in logprobs) / len(logprobs),
-            n_flags / max(n_words, 1), math.log(max(n_words, 1))]
+    from mtfix.untranslated import iter_words
+
+    low = sorted(source)[:3]
+    words = [w for _, _, w in iter_words(sentence)]
+    n = max(len(words), 1)
+    zipf = [_zipf(w) for w in words]
+    unigram = sum((max(z, 1.0) - 9.0) * math.log(10) for z in zipf)  # Zipf = log10(per billion) words
+    rare = sum(z < RARE_ZIPF for w, z in zip(words, zipf) if w.islower() and w.isascii())
+    repeated = sum(a.lower() == b.lower() for a, b in zip(words, words[1:]))
+    return [sum(source) / len(source), sum(low) / len(low), sum(lp < SRC_SURPRISE for lp in source) / len(source),
+            (sum(source) - unigram) / n, sum(keep) / len(keep), min(keep), n_flags / n, rare / n, repeated / n,
+            float(len(_ODD.findall(sentence))), sum(w[0].isupper() for w in words[1:]) / n, math.log(n)]
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
 
 
 @dataclass(frozen=True)
@@ -134,17 +161,15 @@ def spearman(a: Sequence[float], b: Sequence[float]) -> float:
     return pearson(_ranks(a), _ranks(b))
 
 
-def sentence_features(scorer: Any, detector: Any, sentences: Sequence[str]) -> list[list[float] | None]:
-    """:func:`features` of each sentence: ``scorer.keep_logprobs`` (a TransformersRewriter) gives the
-    log-probs, ``detector.flags`` (an untranslated.Detector, or None) the flags; None where the model
-    does not take the sentence (empty or too long)."""
-    from mtfix.untranslated import iter_words
-
-    logprobs = scorer.keep_logprobs(list(sentences))
+def sentence_features(scorer: Any, detector: Any, sentences: Sequence[str],
+                      cache: str | os.PathLike[str] | None = None) -> list[list[float] | None]:
+    """:func:`features` of each sentence: ``scorer.keep_evidence`` (a TransformersRewriter) gives the
+    log-probs (remembered in ``cache``, see :func:`cached_evidence`), ``detector.flags`` (an
+    untranslated.Detector, or None) the flags; None where the model does not take the sentence."""
     out: list[list[float] | None] = []
-    for s, lp in zip(sentences, logprobs):
+    for s, ev in zip(sentences, cached_evidence(scorer, sentences, cache)):
         n_flags = len(detector.flags(s)) if detector is not None else 0
-        out.append(features(lp, sum(1 for _ in iter_words(s)), n_flags) if lp else None)
+        out.append(features(ev[0], ev[1], s, n_flags) if ev and ev[0] and ev[1] else None)
     return out
 
 
@@ -160,3 +185,31 @@ def load_mlqe(folder: str | os.PathLike[str], split: str) -> tuple[list[str], li
     if len(mt) != len(hter):
         raise ValueError(f"{folder}: {len(mt)} MT lines but {len(hter)} HTER values")
     return mt, hter
+
+
+Evidence = tuple[list[float], list[float]]  # (the sentence's own token log-probs, its keep log-probs)
+
+
+def cached_evidence(scorer: Any, sentences: Sequence[str],
+                    path: str | os.PathLike[str] | None) -> list[Evidence | None]:
+    """``scorer.keep_evidence(sentences)``, remembered in a JSON-lines file (one ``{"text", "evidence"}`` a
+    line) so that refitting and re-evaluating do not run the model again; ``path`` None: no cache. The file
+    belongs to one model: name it after the model's id and revision."""
+    import json
+
+    cache: dict[str, Evidence | None] = {}
+    if path is not None and Path(path).is_file():
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            cache[row["text"]] = tuple(row["evidence"]) if row["evidence"] else None  # type: ignore[assignment]
+    todo = [s for s in dict.fromkeys(sentences) if s not in cache]
+    if todo:
+        new = scorer.keep_evidence(todo)
+        cache.update(zip(todo, new))
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as f:
+                for s, ev in zip(todo, new):
+                    rounded = [[float(f"{v:.6g}") for v in part] for part in ev] if ev else None
+                    f.write(json.dumps({"text": s, "evidence": rounded}, ensure_ascii=False) + "\n")
+    return [cache[s] for s in sentences]

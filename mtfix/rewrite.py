@@ -188,6 +188,11 @@ class TransformersRewriter:
     def answer_logprobs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[list[float]]:
         """Log-probability of each token of each candidate (plus end of turn) as the answer to its source;
         one forward pass, no generation."""
+        return [answer for _, answer in self._pass(sources, candidates)]
+
+    def _pass(self, sources: Sequence[str], candidates: Sequence[str]) -> list[tuple[list[float], list[float]]]:
+        """One forward pass over each prompt + answer: (log-probs of the source's own tokens inside the
+        prompt, log-probs of the answer's tokens plus end of turn)."""
         torch = _torch()
         prompts = [self.format.prompt(s) for s in sources]
         answers = [self.format.answer(c) for c in candidates]
@@ -196,12 +201,24 @@ class TransformersRewriter:
             logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
         logprobs = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
         width = ids.shape[1]
-        return [logprobs[row, width - 1 - len(a):].tolist() for row, a in enumerate(answers)]
+        out = []
+        for row, (s, p, a) in enumerate(zip(sources, prompts, answers)):
+            start, end = self.format.sentence_span(p, s)
+            offset = width - len(p) - len(a) - 1  # logprobs[row, k] scores ids[row, k + 1]
+            out.append((logprobs[row, offset + start:offset + end].tolist(),
+                        logprobs[row, width - 1 - len(a):].tolist()))
+        return out
 
     def keep_logprobs(self, sentences: Sequence[str]) -> list[list[float] | None]:
-        """Per-token log-probabilities of answering each sentence with itself (the quality estimate's
-        evidence), batched by length; None for a sentence the model does not take (empty, too long)."""
-        out: list[list[float] | None] = [None] * len(sentences)
+        """Per-token log-probabilities of answering each sentence with itself, batched by length; None for a
+        sentence the model does not take (empty, too long)."""
+        return [ev[1] if ev else None for ev in self.keep_evidence(sentences)]
+
+    def keep_evidence(self, sentences: Sequence[str]) -> list[tuple[list[float], list[float]] | None]:
+        """The quality estimate's evidence, from one forward pass per batch: for each sentence, the
+        log-probs of its own tokens as the user's turn (how fluent the model finds it) and of answering
+        it with itself; None for a sentence the model does not take (empty, too long)."""
+        out: list[tuple[list[float], list[float]] | None] = [None] * len(sentences)
         lengths = [0 if _undecodable(s) or not s.strip() else len(self.tokenizer.encode(s, add_special_tokens=False))
                    for s in sentences]
         todo = sorted((i for i, n in enumerate(lengths) if 0 < n <= self.config.max_input_tokens),
@@ -210,8 +227,8 @@ class TransformersRewriter:
         for b in range(0, len(todo), bs):
             idx = todo[b:b + bs]
             batch = [sentences[i] for i in idx]
-            for i, lp in zip(idx, self.answer_logprobs(batch, batch)):
-                out[i] = lp
+            for i, ev in zip(idx, self._pass(batch, batch)):
+                out[i] = ev
         return out
 
 

@@ -6,8 +6,9 @@ CPU is scarce, so each set is a seeded random sample of N sentences (default 300
 WMT21: segments of the 10 system outputs with a direct-assessment score in ad-seg-scores-ru-en.csv
 (SID = line number; the HUMAN rows are left out), correlated with the z-score and the raw score.
 MLQE-PE: ru-en *dev* (the calibration saw only train), detokenised, correlated with HTER (a good
-estimate correlates negatively with HTER). The mean keep log-probability alone is shown as a
-baseline for the calibrated combination.
+estimate correlates negatively with HTER). Two single features are shown as baselines for the calibrated
+combination: the mean log-probability of the sentence's own tokens and of keeping it as the answer.
+The model's evidence is remembered under runs/quality/ (as by fit_quality.py).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from mtfix import modelstore
 from mtfix.config import DEFAULT
-from mtfix.quality import QualityModel, load_mlqe, pearson, sentence_features, spearman
+from mtfix.quality import FEATURES, QualityModel, load_mlqe, pearson, sentence_features, spearman
 from mtfix.rewrite import TransformersRewriter
 from mtfix.untranslated import Detector
 
@@ -43,10 +44,15 @@ def wmt21(folder: Path) -> list[tuple[str, float, float]]:
     return out
 
 
-def report(name: str, human: list[float], preds: list[float], base: list[float]) -> None:
-    print(f"{name}: n={len(human)}  quality: Pearson {pearson(preds, human):+.3f}, "
-          f"Spearman {spearman(preds, human):+.3f}"
-          f"  | mean keep log-prob alone: Pearson {pearson(base, human):+.3f}, Spearman {spearman(base, human):+.3f}")
+def report(name: str, human: list[float], preds: list[float], feats: list[list[float]]) -> None:
+    rng = random.Random(0)
+    boot = sorted(pearson(*zip(*[(preds[i], human[i]) for i in rng.choices(range(len(human)), k=len(human))]))
+                  for _ in range(1000))
+    print(f"{name}: n={len(human)}  quality: Pearson {pearson(preds, human):+.3f} "
+          f"(95% bootstrap {boot[25]:+.3f} .. {boot[974]:+.3f}), Spearman {spearman(preds, human):+.3f}")
+    for feature in ("src_mean", "keep_mean"):
+        base = [f[FEATURES.index(feature)] for f in feats]
+        print(f"    {feature} alone: Pearson {pearson(base, human):+.3f}, Spearman {spearman(base, human):+.3f}")
 
 
 def main() -> None:
@@ -55,6 +61,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=300, help="sentences per set (seeded sample)")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--model", default="default")
+    ap.add_argument("--cache", default=None, help="evidence cache (default runs/quality/<model>-<revision>.jsonl)")
     args = ap.parse_args()
     spec = modelstore.resolve(args.model)
     if not spec.quality:
@@ -73,16 +80,17 @@ def main() -> None:
     sets = [("WMT21 ru-en DA z-score", [s[0] for s in segs], [s[1] for s in segs]),
             ("WMT21 ru-en DA raw", [s[0] for s in segs], [s[2] for s in segs]),
             ("MLQE-PE ru-en dev HTER", [mt[i] for i in idx], [hter[i] for i in idx])]
+    evidence = args.cache or f"runs/quality/{spec.model_id}-{spec.revision}.jsonl"
     cache: dict[str, list[float] | None] = {}
     for name, texts, human in sets:
         todo = [t for t in dict.fromkeys(texts) if t not in cache]
         t0 = time.perf_counter()
-        cache.update(zip(todo, sentence_features(rewriter, detector, todo)))
+        cache.update(zip(todo, sentence_features(rewriter, detector, todo, evidence)))
         if todo:
             print(f"  ({len(todo)} sentences scored in {time.perf_counter() - t0:.0f} s)")
         keep = [i for i, t in enumerate(texts) if cache[t] is not None]
         feats = [cache[texts[i]] for i in keep]
-        report(name, [human[i] for i in keep], [model.predict(f) for f in feats], [f[0] for f in feats])
+        report(name, [human[i] for i in keep], [model.predict(f) for f in feats], feats)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,7 @@ from fakes import FakeRewriter, fix_agreement
 from mtfix import Corrector
 from mtfix.config import DEFAULT
 from mtfix.diff import apply_edits
-from mtfix.quality import FEATURES, QualityModel, features, fit, pearson, spearman
+from mtfix.quality import FEATURES, LOW_QUALITY, QualityModel, cached_evidence, features, fit, pearson, spearman
 from mtfix.report import load_json, render
 from mtfix.result import Result, SentenceResult, Signature, join_results, keep_confident
 from mtfix.untranslated import Detector, Flag
@@ -107,36 +108,95 @@ def test_join_results_shifts_flags() -> None:
 # --- the quality estimate --------------------------------------------------------------------
 
 def test_features_and_prediction_range() -> None:
-    x = features([-0.1, -0.2, -4.0, -0.05], n_words=10, n_flags=2)
+    x = dict(zip(FEATURES, features([-1.0, -2.0, -9.0, -0.5], [-0.1, -0.2], "The the cat sat , on zyzzyva mat", 1)))
     assert len(x) == len(FEATURES)
-    assert x[1] == -4.0 and x[3] == 0.25 and x[4] == 0.2 and math.isclose(x[5], math.log(10))
+    assert x["src_mean"] == -3.125 and x["src_low3"] == -4.0 and x["src_surprised"] == 0.25  # -9 < log(0.001)
+    assert x["keep_mean"] == pytest.approx(-0.15) and x["keep_min"] == -0.2
+    assert x["untranslated"] == x["rare"] == x["repeated"] == pytest.approx(1 / 7)  # zyzzyva; The the
+    assert x["oddities"] == 1.0 and math.isclose(x["log_words"], math.log(7))  # the space before the comma
+    assert x["capitals"] == 0.0 and x["slor"] > x["src_mean"] * 4 / 7  # words' unigram log-probs taken off
+    common = features([-1.0] * 4, [-0.1], "The cat sat on.", 0)[FEATURES.index("slor")]
+    assert features([-1.0] * 4, [-0.1], "The zyzzyva sat on.", 0)[FEATURES.index("slor")] > common
+    names = dict(zip(FEATURES, features([-1.0], [-0.1], "Anna met Boris in Omsk.", 0)))
+    assert names["rare"] == 0.0 and names["capitals"] == 0.4  # names are not rare words
     with pytest.raises(ValueError, match="at least one token"):
-        features([], 3, 0)
+        features([], [-0.1], "x", 0)
+
+
+def _rows(rng: random.Random, n: int) -> tuple[list[list[float]], list[float]]:
+    rows, ys = [], []
+    for _ in range(n):
+        lp = [-rng.random() * rng.choice((0.5, 6.0)) for _ in range(8)]
+        text = rng.choice(("The cat sat.", "The cat sat , sat."))
+        x = features(lp, [v / 20 for v in lp], text, rng.choice((0, 0, 1)))
+        rows.append(x)
+        ys.append(min(1.0, max(0.0, 1 + x[0] / 6 - x[FEATURES.index("untranslated")] * 2 + rng.gauss(0, 0.05))))
+    return rows, ys
 
 
 def test_fit_learns_the_direction_and_predicts_in_unit_interval() -> None:
-    import random
-
-    rng = random.Random(1)
-    rows, ys = [], []
-    for _ in range(300):
-        lp = [-rng.random() * rng.choice((0.2, 3.0)) for _ in range(8)]
-        x = features(lp, 8, rng.choice((0, 0, 1)))
-        rows.append(x)
-        ys.append(min(1.0, max(0.0, 1 + x[0] / 3 - x[4] * 2 + rng.gauss(0, 0.05))))
+    rows, ys = _rows(random.Random(1), 300)
     model = fit(rows, ys, trained_on="synthetic")
     preds = [model.predict(r) for r in rows]
     assert all(0.0 <= p <= 1.0 for p in preds)
     assert pearson(preds, ys) > 0.8
-    assert model.weights[FEATURES.index("mean_logprob")] > 0 > model.weights[FEATURES.index("untranslated")]
+    assert model.weights[FEATURES.index("src_mean")] > 0 > model.weights[FEATURES.index("untranslated")]
     assert QualityModel.from_dict(json.loads(json.dumps(model.to_dict()))) == model
 
 
 def test_quality_model_refuses_other_features() -> None:
-    d = fit([[float(i), i % 3, 1.0, 0.0, 0.0, 2.0] for i in range(12)], [i / 12 for i in range(12)]).to_dict()
+    d = fit(*_rows(random.Random(2), 40)).to_dict()
     d["features"] = ["mean_logprob"]
-    with pytest.raises(ValueError, match="1 feature names but 6 weights"):
+    with pytest.raises(ValueError, match=f"1 feature names but {len(FEATURES)} weights"):
         QualityModel.from_dict(d)
+
+
+def test_keep_evidence_scores_the_sentence_inside_the_prompt_and_the_answer(tiny_model_dir: Path) -> None:
+    import torch
+
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(batch_size=3))
+    sentences = ["This offer suck.", "The pump is podsoedinennym to the pipe, they was happy.", " Two  spaces ",
+                 "", "Line\nbreak"]
+    evidence = rewriter.keep_evidence(sentences)  # batched and left-padded
+    assert evidence[3] is None
+    fmt = rewriter.format
+    for sentence, ev in zip(sentences, evidence):
+        if not sentence:
+            continue
+        prompt = fmt.prompt(sentence)
+        start, end = fmt.sentence_span(prompt, sentence)
+        assert rewriter.tokenizer.decode(prompt[start:end]) == sentence
+        ids = torch.tensor([prompt + fmt.answer(sentence)])  # alone, unpadded
+        with torch.inference_mode():
+            logits = rewriter.model(input_ids=ids).logits.float()[0, :-1]
+        lp = logits.log_softmax(-1).gather(-1, ids[0, 1:, None]).squeeze(-1).tolist()
+        assert ev is not None and ev[0] == pytest.approx(lp[start - 1:end - 1], abs=1e-4)
+        assert ev[1] == pytest.approx(lp[len(prompt) - 1:], abs=1e-4)
+    assert rewriter.keep_logprobs(sentences[:1])[0] == pytest.approx(evidence[0][1], abs=1e-5)
+    # A sentence whose own tokens are not in the prompt as such: the user turn's content is taken.
+    prompt = fmt.prompt("This offer suck.")
+    start, end = fmt.sentence_span(prompt, "something else entirely")
+    assert rewriter.tokenizer.decode(prompt[start:end]) == "This offer suck."
+
+
+def test_cached_evidence_scores_each_sentence_once(tmp_path: Path) -> None:
+    class Scorer:
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def keep_evidence(self, sentences: list[str]) -> list[tuple[list[float], list[float]] | None]:
+            self.seen += sentences
+            return [([-1.0 * len(s)], [-0.12345678]) if s else None for s in sentences]
+
+    scorer, path = Scorer(), tmp_path / "runs" / "evidence.jsonl"
+    first = cached_evidence(scorer, ["ab", "", "ab", "c"], path)
+    assert first == [([-2.0], [-0.12345678]), None, ([-2.0], [-0.12345678]), ([-1.0], [-0.12345678])]
+    again = cached_evidence(scorer, ["c", "", "dd"], path)
+    assert scorer.seen == ["ab", "", "c", "dd"]  # only the new sentence was scored again
+    assert again == [([-1.0], [-0.123457]), None, ([-2.0], [-0.12345678])]  # stored to 6 significant digits
 
 
 def test_correlations() -> None:
@@ -150,11 +210,10 @@ def test_correlations() -> None:
 class ScoringRewriter(FakeRewriter):
     """A fake that also scores: keeping a sentence is unlikely in proportion to its unknown words."""
 
-    quality = fit([[-0.1 * k, -0.3 * k, -0.2 * k, 0.0, k / 10, 2.0] for k in range(12)],
-                  [1 - k / 12 for k in range(12)]).to_dict()
+    quality = fit(*_rows(random.Random(3), 60)).to_dict()
 
-    def keep_logprobs(self, sentences: list[str]) -> list[list[float] | None]:
-        return [[-0.1 * s.count("o")] * 4 if s.strip() else None for s in sentences]
+    def keep_evidence(self, sentences: list[str]) -> list[tuple[list[float], list[float]] | None]:
+        return [([-1.0 * s.count("o")] * 4, [-0.1 * s.count("o")] * 4) if s.strip() else None for s in sentences]
 
 
 def test_corrector_reports_flags_and_quality() -> None:
@@ -180,7 +239,8 @@ def test_check_does_not_rewrite() -> None:
     assert results[0].signature.decoding == {"mode": "check"}
     listing = render(results, "flags")
     assert "Слово" in listing
-    assert listing.splitlines()[-1] == "2 sentences checked, 1 untranslated word, 0 low quality"  # no edit counts
+    low = sum(s.quality is not None and s.quality < LOW_QUALITY for r in results for s in r.sentences)
+    assert listing.splitlines()[-1] == f"2 sentences checked, 1 untranslated word, {low} low quality"  # no edits
 
 
 def test_min_confidence_filters_what_is_shown_and_applied() -> None:
