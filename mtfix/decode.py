@@ -25,6 +25,7 @@ class KeepPass:
 
     logprobs: tuple[float, ...]  # log-probability of each answer token
     agree: int  # how many leading answer tokens are also the greedy argmax
+    source_logprobs: tuple[float, ...] = ()  # of the tokens in the asked-for span of the prompt (the sentence)
 
     @property
     def keep_score(self) -> float:
@@ -32,8 +33,11 @@ class KeepPass:
         return sum(self.logprobs) / len(self.logprobs)
 
 
-def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int) -> list[KeepPass]:
-    """One batched forward pass over each prompt + answer, left-padded; logits only where answers are."""
+def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
+              spans: Sequence[tuple[int, int]] | None = None) -> list[KeepPass]:
+    """One batched forward pass over each prompt + answer, left-padded; logits only where answers are, and
+    over each row's ``spans[row]`` of its prompt (start, end) when given: the quality estimate's evidence
+    (the sentence's own tokens as the user's turn) then comes from the same pass."""
     import torch
 
     seqs = [p + a for p, a in zip(prompts, answers)]
@@ -46,20 +50,29 @@ def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[i
     # Positions count from each row's first real token, as generate() does, so that a padded row sees
     # what the same sentence alone would.
     positions = (mask.cumsum(-1) - 1).clamp(min=0)
-    longest = max(len(a) for a in answers)
+    # Kept logits: the last ``keep`` columns; column c predicts the token in column c + 1.
+    keep = max(len(a) for a in answers) + 1
+    if spans is not None:
+        keep = max(keep, *(len(seq) - start + 1 for seq, (start, _end) in zip(seqs, spans)))
     with torch.inference_mode():
         logits = model(input_ids=ids, attention_mask=mask, position_ids=positions,
-                       logits_to_keep=longest + 1, use_cache=False).logits[:, :longest].float()
+                       logits_to_keep=keep, use_cache=False).logits.float()
     logprobs = logits.log_softmax(-1)
     greedy = logits.argmax(-1)
     out = []
-    for row, answer in enumerate(answers):
-        first = longest - len(answer)  # kept position predicting the row's first answer token
+    for row, (seq, answer) in enumerate(zip(seqs, answers)):
+        first = keep - len(answer) - 1  # kept column predicting the row's first answer token
         target = torch.tensor(answer, dtype=torch.long)
-        lp = logprobs[row, first:].gather(-1, target.unsqueeze(-1)).squeeze(-1)
-        same = (greedy[row, first:] == target).tolist()
+        lp = logprobs[row, first:keep - 1].gather(-1, target.unsqueeze(-1)).squeeze(-1)
+        same = (greedy[row, first:keep - 1] == target).tolist()
         agree = same.index(False) if False in same else len(same)
-        out.append(KeepPass(tuple(lp.tolist()), agree))
+        source: tuple[float, ...] = ()
+        if spans is not None:
+            start, end = spans[row]
+            at = keep - len(seq) + start - 1  # kept column predicting the span's first token
+            span = torch.tensor(seq[start:end], dtype=torch.long)
+            source = tuple(logprobs[row, at:at + end - start].gather(-1, span.unsqueeze(-1)).squeeze(-1).tolist())
+        out.append(KeepPass(tuple(lp.tolist()), agree, source))
     return out
 
 

@@ -120,9 +120,11 @@ class Corrector:
             self._quality = QualityModel.from_dict(calibration) if calibration else None
         return self._quality
 
-    def quality(self, sentences: Sequence[str], flags: Sequence[Sequence[Flag]] | None = None) -> list[float | None]:
+    def quality(self, sentences: Sequence[str], flags: Sequence[Sequence[Flag]] | None = None,
+                evidence: Sequence[Any] | None = None) -> list[float | None]:
         """Quality estimate in [0, 1] of each sentence from one forward pass (no generation); None for
-        all when the model has no calibration or cannot score, and for sentences it does not take."""
+        all when the model has no calibration or cannot score, and for sentences it does not take.
+        ``evidence`` (from the rewrites' own pass, :attr:`Rewrite.evidence`) saves that pass where given."""
         model = self.quality_model
         scorer = getattr(self.rewriter, "keep_evidence", None)
         if model is None or scorer is None:
@@ -131,8 +133,12 @@ class Corrector:
 
         if flags is None:
             flags = [self.flags(s) for s in sentences]
+        known = list(evidence) if evidence is not None else [None] * len(sentences)
+        missing = [i for i, ev in enumerate(known) if ev is None]
+        for i, ev in zip(missing, scorer([sentences[i] for i in missing]) if missing else []):
+            known[i] = ev
         out: list[float | None] = []
-        for s, ev, fl in zip(sentences, scorer(list(sentences)), flags):
+        for s, ev, fl in zip(sentences, known, flags):
             out.append(model.predict(features(ev[0], ev[1], s, len(fl))) if ev and ev[0] and ev[1] else None)
         return out
 
@@ -195,7 +201,9 @@ class Corrector:
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
         rewrites = dict(zip(unique, self._rewrite_chunked(unique, progress)))
         flags = {s: self._optional_flags(s) for s in unique}
-        quality = dict(zip(unique, self._quality_chunked(unique, flags, None)))
+        # The rewriter's keep pass already holds the quality evidence of most sentences: no second pass.
+        evidence = [getattr(rewrites[s], "evidence", None) for s in unique]
+        quality = dict(zip(unique, self.quality(unique, [flags[s] for s in unique], evidence)))
         signature, gate = self.signature, self.gate_config
         return [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality)
                 for text, sents, name in zip(texts, segmented, names)]

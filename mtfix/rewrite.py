@@ -33,6 +33,9 @@ class Rewrite:
     keep_score: float | None = None  # mean log-probability per token of repeating the source unchanged
     truncated: bool = False  # generation hit its token budget before ending the sentence
     skipped: str = ""  # why the model was not run ("too long"); empty when it was
+    # The quality estimate's evidence from the same forward pass, when the rewriter has it: log-probs of the
+    # sentence's own tokens as the user's turn, and of keeping it as the answer (see keep_evidence).
+    evidence: tuple[tuple[float, ...], tuple[float, ...]] | None = None
 
 
 class Rewriter(Protocol):
@@ -121,9 +124,9 @@ class TransformersRewriter:
                     continue
                 budget = math.ceil(max(lengths[i] for i in idx) * self.config.max_new_tokens_ratio)
                 gens = self._generate(batch, budget + self.config.max_new_tokens_extra)
-                keeps = self.score_pairs(batch, batch)
-                for i, (text, score, truncated), keep in zip(idx, gens, keeps):
-                    out[i] = Rewrite(text, score, keep, truncated)
+                for i, (text, score, truncated), (source, keep) in zip(idx, gens, self._pass(batch, batch)):
+                    out[i] = Rewrite(text, score, sum(keep) / len(keep), truncated,
+                                     evidence=(tuple(source), tuple(keep)))
         return [r for r in out if r is not None]
 
     def _copy_draft(self, batch: list[str], lengths: list[int]) -> list[Rewrite]:
@@ -133,17 +136,21 @@ class TransformersRewriter:
 
         prompts = [self.format.prompt(s) for s in batch]
         answers = [self.format.answer(s) for s in batch]
-        keeps = keep_pass(self.model, prompts, answers, self.pad_id)
+        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, batch)]
+        keeps = keep_pass(self.model, prompts, answers, self.pad_id, spans)
         results = []
         for s, n, prompt, answer, keep in zip(batch, lengths, prompts, answers, keeps):
             # The same budget as one sentence alone in _generate: the naive path's, not the batch's longest.
             budget = math.ceil(n * self.config.max_new_tokens_ratio) + self.config.max_new_tokens_extra
             threshold = self.config.skip_keep_score
+            evidence = (keep.source_logprobs, keep.logprobs)
             if keep.agree == len(answer) and budget >= len(answer):  # greedy would copy the sentence
-                results.append(Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False))
+                results.append(Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False,
+                                       evidence=evidence))
                 continue
             if threshold is not None and keep.keep_score >= threshold:  # judged fluent: not generated
-                results.append(Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent"))
+                results.append(Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent",
+                                       evidence=evidence))
                 continue
             prefix = answer[:min(keep.agree, budget)]
             cont = continue_greedy(self.model, prompt, prefix, answer, budget, self.end_id,
@@ -151,7 +158,7 @@ class TransformersRewriter:
             logprobs = list(keep.logprobs[:len(prefix)]) + cont.logprobs
             ended = cont.tokens[-1:] == [self.end_id]
             score = sum(logprobs) / len(logprobs) if logprobs else 0.0
-            results.append(Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended))
+            results.append(Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended, evidence=evidence))
         return results
 
     def _decode(self, tokens: list[int]) -> str:

@@ -102,6 +102,22 @@ def test_copy_draft_rewrites_like_naive_greedy(tiny_model_dir: Path, batch_size:
 
 
 @pytest.mark.parametrize("strategy", ["copy-draft", "greedy"])
+def test_rewrites_carry_the_quality_evidence_of_their_own_pass(tiny_model_dir: Path, strategy: str) -> None:
+    # The pipeline scores quality from Rewrite.evidence instead of a second forward pass: it must be
+    # what keep_evidence() computes on its own.
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy=strategy, max_new_tokens_extra=3))
+    sentences = [*SENTENCES, "Short."]
+    alone = rewriter.keep_evidence(sentences)
+    for got, (source, keep) in zip(rewriter.rewrite(sentences), alone):
+        assert got.evidence is not None and len(got.evidence[0]) == len(source) > 0
+        assert got.evidence[0] == pytest.approx(source, abs=1e-4)
+        assert got.evidence[1] == pytest.approx(keep, abs=1e-4)
+
+
+@pytest.mark.parametrize("strategy", ["copy-draft", "greedy"])
 def test_sentences_without_words_are_not_sent_to_the_model(tiny_model_dir: Path, strategy: str) -> None:
     from mtfix.modelstore import resolve
     from mtfix.rewrite import TransformersRewriter

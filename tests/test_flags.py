@@ -298,3 +298,19 @@ def test_min_confidence_is_checked_at_the_boundary() -> None:
     out = run("correct", "--min-confidence", "1.5")
     assert out.returncode == 2
     assert b"--min-confidence: expected a number from 0 to 1, got '1.5'" in out.stderr
+
+
+def test_correct_scores_quality_from_the_rewrite_pass(calibrated_model: Path) -> None:
+    # No second forward pass for quality: the rewrites' evidence is used, and gives check's numbers.
+    texts = ["The pump is podsoedinennym to the pipe. All good here.", "He go home."]
+    corrector = Corrector(model=str(calibrated_model), config=DEFAULT.with_(max_new_tokens_extra=2))
+    asked: list[list[str]] = []
+    scorer = corrector.rewriter.keep_evidence
+    corrector.rewriter.keep_evidence = lambda sentences: asked.append(list(sentences)) or scorer(sentences)
+    corrected = corrector.correct_batch(texts)
+    assert asked == []
+    checked = corrector.check_batch(texts)
+    assert asked  # check has no rewrites to reuse
+    got = [s.quality for r in corrected for s in r.sentences]
+    assert all(q is not None for q in got)
+    assert got == pytest.approx([s.quality for r in checked for s in r.sentences], abs=2e-3)
