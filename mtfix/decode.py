@@ -40,13 +40,10 @@ def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[i
     (the sentence's own tokens as the user's turn) then comes from the same pass."""
     import torch
 
+    from mtfix.rewrite import left_pad
+
     seqs = [p + a for p, a in zip(prompts, answers)]
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
-    for row, s in enumerate(seqs):
-        ids[row, width - len(s):] = torch.tensor(s, dtype=torch.long)
-        mask[row, width - len(s):] = 1
+    ids, mask = left_pad(seqs, pad_id)
     # Positions count from each row's first real token, as generate() does, so that a padded row sees
     # what the same sentence alone would.
     positions = (mask.cumsum(-1) - 1).clamp(min=0)
