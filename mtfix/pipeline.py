@@ -11,7 +11,7 @@ from mtfix import __version__
 from mtfix.config import DEFAULT, Config
 from mtfix.diff import Edit, apply_edits, diff
 from mtfix.gate import judge
-from mtfix.result import Result, SentenceResult, Signature
+from mtfix.result import Result, SentenceResult, Signature, confident_sentence
 from mtfix.rewrite import Rewrite, Rewriter
 from mtfix.segment import Sentence, segment
 from mtfix.untranslated import Flag
@@ -149,7 +149,7 @@ class Corrector:
     def check_batch(self, texts: Sequence[str], names: Sequence[str] | None = None,
                     progress: Progress | None = None) -> list[Result]:
         """Flags and quality of several documents (no generation): results have no edits and ``text == source``."""
-        names = self._names(texts, names)
+        names = self._names(texts, names, "check")
         segmented = [self.segment(t) for t in texts]
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
         flags = {s: self.flags(s) for s in unique}
@@ -175,9 +175,10 @@ class Corrector:
         return out
 
     @staticmethod
-    def _names(texts: Sequence[str], names: Sequence[str] | None) -> list[str]:
+    def _names(texts: Sequence[str], names: Sequence[str] | None, method: str) -> list[str]:
+        """The names of ``texts`` for ``{method}_batch()``, checked against them."""
         if isinstance(texts, str):
-            raise TypeError("give a list of texts; use the single-text method for one string")
+            raise TypeError(f"{method}_batch() takes a list of texts; use {method}() for one string")
         names = list(names) if names is not None else [""] * len(texts)
         if len(names) != len(texts):
             raise ValueError(f"got {len(texts)} texts but {len(names)} names")
@@ -191,11 +192,7 @@ class Corrector:
     def correct_batch(self, texts: Sequence[str], names: Sequence[str] | None = None,
                       progress: Progress | None = None) -> list[Result]:
         """Correct several documents at once; sentences of all of them share the model's batches."""
-        if isinstance(texts, str):
-            raise TypeError("correct_batch() takes a list of texts; use correct() for one string")
-        names = list(names) if names is not None else [""] * len(texts)
-        if len(names) != len(texts):
-            raise ValueError(f"got {len(texts)} texts but {len(names)} names")
+        names = self._names(texts, names, "correct")
         segmented = [self.segment(t) for t in texts]
         # A repeated sentence (a heading, a boilerplate line) is rewritten once.
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
@@ -227,21 +224,14 @@ class Corrector:
             verdict = judge(s.text, rewrite, gate)
             confidence = _confidence(rewrite)
             edits: tuple[Edit, ...] = ()
-            status, reason, output = verdict.status, verdict.reason, verdict.output
             sentence_flags = _shift(flags[s.text], s.start)
             if verdict.status == "rewritten":
                 edits = tuple(self.diff(s.text, verdict.output, s.start, confidence, sentence_flags))
-                # --min-confidence: what is not shown is not applied either.
-                kept = tuple(e for e in edits if e.confidence >= self.config.min_confidence)
-                if len(kept) < len(edits):
-                    edits = kept
-                    output = apply_edits(s.text, [replace(e, start=e.start - s.start, end=e.end - s.start)
-                                                  for e in kept])
-                    if not kept:
-                        status, reason = "rejected", "below min confidence"
-            results.append(SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, output,
-                                          status, reason, verdict.proposal, rewrite.score, edits,
-                                          quality[s.text], sentence_flags))
+            result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, verdict.output, verdict.status,
+                                    verdict.reason, verdict.proposal, rewrite.score, edits, quality[s.text],
+                                    sentence_flags)
+            # --min-confidence: what is not shown is not applied either.
+            results.append(confident_sentence(result, self.config.min_confidence))
         corrected = apply_edits(text, [e for r in results for e in r.edits])
         return Result(text, corrected, tuple(results), signature, name)
 

@@ -101,19 +101,26 @@ class Result:
                    Signature.from_dict(d["signature"]), d.get("name", ""))
 
 
+def confident_sentence(s: SentenceResult, min_confidence: float) -> SentenceResult:
+    """``s`` with only the edits at least ``min_confidence`` sure and its output re-derived from them
+    (what is not shown is not applied); a rewrite left with no edit is "rejected: below min confidence"."""
+    kept = tuple(e for e in s.edits if e.confidence >= min_confidence)
+    if len(kept) == len(s.edits):
+        return s
+    from mtfix.diff import apply_edits
+
+    local = [replace(e, start=e.start - s.start, end=e.end - s.start) for e in kept]
+    s = replace(s, edits=kept, output=apply_edits(s.source, local))
+    return s if kept else replace(s, status="rejected", reason="below min confidence")
+
+
 def keep_confident(result: Result, min_confidence: float) -> Result:
     """``result`` with only the edits at least ``min_confidence`` sure, and its texts re-derived from them."""
     from mtfix.diff import apply_edits
 
-    sentences = []
-    for s in result.sentences:
-        kept = tuple(e for e in s.edits if e.confidence >= min_confidence)
-        if len(kept) < len(s.edits):
-            local = [replace(e, start=e.start - s.start, end=e.end - s.start) for e in kept]
-            s = replace(s, edits=kept, output=apply_edits(s.source, local))
-        sentences.append(s)
-    text = apply_edits(result.source, [e for s in sentences for e in s.edits])
-    return replace(result, text=text, sentences=tuple(sentences))
+    sentences = tuple(confident_sentence(s, min_confidence) for s in result.sentences)
+    return replace(result, text=apply_edits(result.source, [e for s in sentences for e in s.edits]),
+                   sentences=sentences)
 
 
 def join_results(results: Sequence[Result], endings: Sequence[str], name: str = "",

@@ -260,6 +260,8 @@ def test_min_confidence_filters_what_is_shown_and_applied() -> None:
     assert [e.replacement for e in kept.edits] == ["were"]
     assert kept.text == apply_edits(text, list(kept.edits)) == "This offer suck and they were happy."
     assert kept.sentences[0].output == kept.text
+    none = keep_confident(lowered, 0.9)  # as in a live run: a rewrite left with no edit is refused, and says why
+    assert (none.text, none.sentences[0].status, none.sentences[0].reason) == (text, "rejected", "below min confidence")
 
 
 # --- mtfix check, as a user runs it -----------------------------------------------------------
