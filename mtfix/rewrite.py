@@ -12,7 +12,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -98,8 +98,7 @@ class TransformersRewriter:
         """Greedy rewrites of ``sentences``, batched by length; over-long ones pass through untouched."""
         torch = _torch()
         out: list[Rewrite | None] = [None] * len(sentences)
-        lengths = [0 if _undecodable(s) else len(self.tokenizer.encode(s, add_special_tokens=False))
-                   for s in sentences]
+        lengths = self._token_lengths(sentences)
         todo = []
         for i, (s, n) in enumerate(zip(sentences, lengths)):
             if not s.strip():
@@ -112,11 +111,8 @@ class TransformersRewriter:
                 out[i] = Rewrite(s, skipped="too long")
             else:
                 todo.append(i)
-        todo.sort(key=lambda i: lengths[i])
-        bs = max(1, self.config.batch_size)
         with torch.inference_mode():
-            for b in range(0, len(todo), bs):
-                idx = todo[b:b + bs]
+            for idx in self._batches(todo, lengths):
                 batch = [sentences[i] for i in idx]
                 if self.config.strategy == "copy-draft":
                     for i, rewrite in zip(idx, self._copy_draft(batch, [lengths[i] for i in idx])):
@@ -124,20 +120,30 @@ class TransformersRewriter:
                     continue
                 budget = math.ceil(max(lengths[i] for i in idx) * self.config.max_new_tokens_ratio)
                 gens = self._generate(batch, budget + self.config.max_new_tokens_extra)
-                for i, (text, score, truncated), (source, keep) in zip(idx, gens, self._pass(batch, batch)):
-                    out[i] = Rewrite(text, score, sum(keep) / len(keep), truncated,
-                                     evidence=(tuple(source), tuple(keep)))
+                for i, (text, score, truncated), keep in zip(idx, gens, self._forced(batch, batch)):
+                    out[i] = Rewrite(text, score, keep.keep_score, truncated,
+                                     evidence=(keep.source_logprobs, keep.logprobs))
         return [r for r in out if r is not None]
+
+    def _token_lengths(self, sentences: Sequence[str]) -> list[int]:
+        """Tokens in each sentence; 0 for one the model must not see (undecodable bytes)."""
+        return [0 if _undecodable(s) else len(self.tokenizer.encode(s, add_special_tokens=False)) for s in sentences]
+
+    def _batches(self, todo: list[int], lengths: list[int]) -> Iterator[list[int]]:
+        """The indices ``todo`` in batches of ``config.batch_size`` sentences of similar length."""
+        todo = sorted(todo, key=lambda i: lengths[i])
+        bs = max(1, self.config.batch_size)
+        for b in range(0, len(todo), bs):
+            yield todo[b:b + bs]
 
     def _copy_draft(self, batch: list[str], lengths: list[int]) -> list[Rewrite]:
         """Greedy rewrites by copy-aware decoding (:mod:`mtfix.decode`): one keep pass for the batch, then
         drafted continuations for the sentences greedy would change."""
-        from mtfix.decode import continue_greedy, keep_pass
+        from mtfix.decode import continue_greedy
 
         prompts = [self.format.prompt(s) for s in batch]
         answers = [self.format.answer(s) for s in batch]
-        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, batch)]
-        keeps = keep_pass(self.model, prompts, answers, self.pad_id, spans)
+        keeps = self._forced(batch, batch, prompts, answers)
         results = []
         for s, n, prompt, answer, keep in zip(batch, lengths, prompts, answers, keeps):
             # The same budget as one sentence alone in _generate: the naive path's, not the batch's longest.
@@ -164,12 +170,9 @@ class TransformersRewriter:
     def _decode(self, tokens: list[int]) -> str:
         return self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
 
-    def _left_pad(self, seqs: list[list[int]]) -> tuple[Any, Any]:
-        return left_pad(seqs, self.pad_id)
-
     def _generate(self, batch: list[str], max_new_tokens: int) -> list[tuple[str, float, bool]]:
         torch = _torch()
-        ids, mask = self._left_pad([self.format.prompt(s) for s in batch])
+        ids, mask = left_pad([self.format.prompt(s) for s in batch], self.pad_id)
         gen = self.model.generate(
             input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
             num_beams=1, temperature=None, top_p=None, top_k=None, repetition_penalty=None,
@@ -190,31 +193,18 @@ class TransformersRewriter:
 
     def score_pairs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[float]:
         """Mean log-probability per token of each candidate (plus end of turn) as the answer to its source."""
-        return [sum(lp) / len(lp) for lp in self.answer_logprobs(sources, candidates)]
+        return [keep.keep_score for keep in self._forced(sources, candidates)]
 
-    def answer_logprobs(self, sources: Sequence[str], candidates: Sequence[str]) -> list[list[float]]:
-        """Log-probability of each token of each candidate (plus end of turn) as the answer to its source;
-        one forward pass, no generation."""
-        return [answer for _, answer in self._pass(sources, candidates)]
+    def _forced(self, sources: Sequence[str], candidates: Sequence[str], prompts: Sequence[list[int]] | None = None,
+                answers: Sequence[list[int]] | None = None) -> list[Any]:
+        """One forward pass over each source's prompt + its candidate as the answer (:func:`mtfix.decode.keep_pass`,
+        given the ``prompts``/``answers`` ids when already built), the source's own tokens in the prompt scored too."""
+        from mtfix.decode import keep_pass
 
-    def _pass(self, sources: Sequence[str], candidates: Sequence[str]) -> list[tuple[list[float], list[float]]]:
-        """One forward pass over each prompt + answer: (log-probs of the source's own tokens inside the
-        prompt, log-probs of the answer's tokens plus end of turn)."""
-        torch = _torch()
-        prompts = [self.format.prompt(s) for s in sources]
-        answers = [self.format.answer(c) for c in candidates]
-        ids, mask = self._left_pad([p + a for p, a in zip(prompts, answers)])
-        with torch.inference_mode():
-            logits = self.model(input_ids=ids, attention_mask=mask).logits.float()
-        logprobs = logits[:, :-1].log_softmax(-1).gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
-        width = ids.shape[1]
-        out = []
-        for row, (s, p, a) in enumerate(zip(sources, prompts, answers)):
-            start, end = self.format.sentence_span(p, s)
-            offset = width - len(p) - len(a) - 1  # logprobs[row, k] scores ids[row, k + 1]
-            out.append((logprobs[row, offset + start:offset + end].tolist(),
-                        logprobs[row, width - 1 - len(a):].tolist()))
-        return out
+        prompts = prompts if prompts is not None else [self.format.prompt(s) for s in sources]
+        answers = answers if answers is not None else [self.format.answer(c) for c in candidates]
+        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, sources)]
+        return keep_pass(self.model, prompts, answers, self.pad_id, spans)
 
     def keep_logprobs(self, sentences: Sequence[str]) -> list[list[float] | None]:
         """Per-token log-probabilities of answering each sentence with itself, batched by length; None for a
@@ -226,16 +216,13 @@ class TransformersRewriter:
         log-probs of its own tokens as the user's turn (how fluent the model finds it) and of answering
         it with itself; None for a sentence the model does not take (empty, too long)."""
         out: list[tuple[list[float], list[float]] | None] = [None] * len(sentences)
-        lengths = [0 if _undecodable(s) or not s.strip() else len(self.tokenizer.encode(s, add_special_tokens=False))
-                   for s in sentences]
-        todo = sorted((i for i, n in enumerate(lengths) if 0 < n <= self.config.max_input_tokens),
-                      key=lambda i: lengths[i])
-        bs = max(1, self.config.batch_size)
-        for b in range(0, len(todo), bs):
-            idx = todo[b:b + bs]
+        lengths = self._token_lengths(sentences)
+        todo = [i for i, (s, n) in enumerate(zip(sentences, lengths))
+                if s.strip() and 0 < n <= self.config.max_input_tokens]
+        for idx in self._batches(todo, lengths):
             batch = [sentences[i] for i in idx]
-            for i, ev in zip(idx, self._pass(batch, batch)):
-                out[i] = ev
+            for i, keep in zip(idx, self._forced(batch, batch)):
+                out[i] = (list(keep.source_logprobs), list(keep.logprobs))
         return out
 
 
