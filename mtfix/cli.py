@@ -188,9 +188,7 @@ def _positive(value: str) -> int:
 def cmd_correct(args: argparse.Namespace) -> int:
     from mtfix.batch import Batch, Options, count_lines, report_error
 
-    names = args.files or ["-"]
-    if names.count("-") > 1:
-        raise UsageError("stdin ('-') can be read only once")
+    names = _inputs(args)
     if (args.in_place or args.output_dir) and args.output:
         raise UsageError("-o cannot be combined with --in-place or --output-dir")
     if args.in_place and args.format != "text":
@@ -223,9 +221,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     if batch.skipped and not args.quiet:
         print(f"mtfix: skipped {batch.skipped} input(s) finished in an earlier run (--overwrite to redo)",
               file=sys.stderr)
-    if batch.failed == len(names) > 1:  # one input: its own error line already said it all
-        raise InputError("no input could be corrected")
-    return EXIT_FAILED if batch.failed else EXIT_OK
+    return _exit_status(batch, names, "corrected")
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -257,9 +253,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from mtfix.batch import Batch, Options, count_lines, report_error
 
-    names = args.files or ["-"]
-    if names.count("-") > 1:
-        raise UsageError("stdin ('-') can be read only once")
+    names = _inputs(args)
     bar = _progress(args, "lines")
     total = count_lines(names)
     fmt = "flags" if args.format == "text" else args.format  # the source text itself says nothing
@@ -277,8 +271,22 @@ def cmd_check(args: argparse.Namespace) -> int:
             batch.to_stream(names, _stdout())
     finally:
         bar.close()
+    return _exit_status(batch, names, "checked")
+
+
+def _inputs(args: argparse.Namespace) -> list[str]:
+    """The FILE arguments of correct/check; none means stdin, which can be read once."""
+    names = args.files or ["-"]
+    if names.count("-") > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    return names
+
+
+def _exit_status(batch: Any, names: list[str], verb: str) -> int:
+    """Exit code of a batch run: one line when every one of several inputs failed (one input: its own
+    error line already said it all)."""
     if batch.failed == len(names) > 1:
-        raise InputError("no input could be checked")
+        raise InputError(f"no input could be {verb}")
     return EXIT_FAILED if batch.failed else EXIT_OK
 
 
