@@ -4,11 +4,15 @@ A rewrite is mostly a copy of its source. One forced forward pass over "prompt +
 (the *keep pass*, run in batches) gives the model's log-probability of keeping the sentence and, at every
 answer position, the greedy argmax. If every argmax is the forced token, greedy decoding would copy the
 sentence: the output is known without generating. Otherwise greedy output shares the source's tokens up
-to the first mismatch, and decoding goes on from there one sentence at a time with a KV cache, drafting
-the next tokens from the source (prompt-lookup: the last n-gram of the output found in the source, and
-what follows it) and verifying a whole draft in one forward pass. The longest agreeing prefix of the draft
+to the first mismatch, and the keep pass already holds the keys and values up to there and greedy's
+first new token. Decoding goes on from there for all such sentences of the batch at once, drafting each
+one's next tokens from its source (prompt-lookup: the last n-gram of the output found in the source, and
+what follows it) and verifying every draft in one batched forward pass. The longest agreeing prefix of the draft
 plus the model's own next token is accepted, so the result is exactly greedy's (up to float rounding of
 different matrix shapes, which can flip a near-tie argmax; see ``scripts/bench.py``).
+
+Every prompt starts with the same system turn. Its keys and values are computed once
+(:func:`prefix_cache`) and shared by every keep pass: they depend on nothing after them.
 
 torch is imported lazily, by the caller's model.
 """
@@ -26,6 +30,9 @@ class KeepPass:
     logprobs: tuple[float, ...]  # log-probability of each answer token
     agree: int  # how many leading answer tokens are also the greedy argmax
     source_logprobs: tuple[float, ...] = ()  # of the tokens in the asked-for span of the prompt (the sentence)
+    # Greedy's own token where it first leaves the answer, and its log-probability (-1 when it never does).
+    next_token: int = -1
+    next_logprob: float = 0.0
 
     @property
     def keep_score(self) -> float:
@@ -33,27 +40,96 @@ class KeepPass:
         return sum(self.logprobs) / len(self.logprobs)
 
 
+@dataclass(frozen=True)
+class PrefixCache:
+    """The keys and values of a prompt start shared by every sentence (the system turn), one per layer."""
+
+    tokens: tuple[int, ...]
+    layers: tuple[tuple[Any, Any], ...]  # (keys, values), each [1, heads, len(tokens), head_dim]
+
+    def covers(self, seqs: Sequence[Sequence[int]]) -> bool:
+        """Whether every sequence starts with the prefix and goes on after it."""
+        n = len(self.tokens)
+        return all(len(s) > n and tuple(s[:n]) == self.tokens for s in seqs)
+
+    def cache(self, rows: int) -> Any:
+        """A fresh cache holding the prefix for ``rows`` sequences (the stored tensors are never written)."""
+        from transformers import DynamicCache
+
+        return DynamicCache(ddp_cache_data=[(k.expand(rows, -1, -1, -1), v.expand(rows, -1, -1, -1))
+                                            for k, v in self.layers])
+
+
+def prefix_cache(model: Any, tokens: Sequence[int]) -> PrefixCache | None:
+    """One forward pass over ``tokens``, kept as a :class:`PrefixCache`; None for an empty prefix."""
+    import torch
+    from transformers import DynamicCache
+
+    if not tokens:
+        return None
+    cache = DynamicCache()
+    with torch.inference_mode():
+        model(input_ids=torch.tensor([list(tokens)]), cache=cache, use_cache=True, logits_to_keep=1)
+    layers = tuple((layer.keys, layer.values) for layer in cache.layers)
+    return PrefixCache(tuple(tokens), layers)
+
+
+@dataclass
+class KeptBatch:
+    """A keep pass's keys and values, kept so that its rows can go on decoding (:func:`continue_batch`)."""
+
+    cache: Any  # transformers DynamicCache, one row per sentence
+    mask: Any  # [rows, columns] attention mask; each row's answer fills its last columns
+    answers: list[list[int]]
+    prompt_lengths: list[int]
+
+
 def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
-              spans: Sequence[tuple[int, int]] | None = None) -> list[KeepPass]:
+              spans: Sequence[tuple[int, int]] | None = None, shared: PrefixCache | None = None) -> list[KeepPass]:
     """One batched forward pass over each prompt + answer, left-padded; logits only where answers are, and
     over each row's ``spans[row]`` of its prompt (start, end) when given: the quality estimate's evidence
-    (the sentence's own tokens as the user's turn) then comes from the same pass."""
+    (the sentence's own tokens as the user's turn) then comes from the same pass.
+
+    With ``shared`` (the prompts' common start), only what follows it is computed: the padding then sits
+    between the shared start and each row's own tokens, masked out."""
+    return _forced(model, prompts, answers, pad_id, spans, shared, False)[0]
+
+
+def keep_pass_kept(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
+                   spans: Sequence[tuple[int, int]] | None = None,
+                   shared: PrefixCache | None = None) -> tuple[list[KeepPass], KeptBatch]:
+    """:func:`keep_pass`, and its keys and values for :func:`continue_batch`."""
+    passes, kept = _forced(model, prompts, answers, pad_id, spans, shared, True)
+    assert kept is not None
+    return passes, kept
+
+
+def _forced(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
+            spans: Sequence[tuple[int, int]] | None, shared: PrefixCache | None,
+            keep_cache: bool) -> tuple[list[KeepPass], KeptBatch | None]:
     import torch
+    from transformers import DynamicCache
 
     from mtfix.rewrite import left_pad
 
     seqs = [p + a for p, a in zip(prompts, answers)]
-    ids, mask = left_pad(seqs, pad_id)
+    cut = len(shared.tokens) if shared is not None and shared.covers(seqs) else 0
+    ids, mask = left_pad([s[cut:] for s in seqs], pad_id)
     # Positions count from each row's first real token, as generate() does, so that a padded row sees
     # what the same sentence alone would.
-    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    positions = (mask.cumsum(-1) - 1).clamp(min=0) + cut
+    cache = DynamicCache() if keep_cache else None
+    if cut:
+        assert shared is not None
+        cache = shared.cache(len(seqs))
+        mask = torch.cat([torch.ones(len(seqs), cut, dtype=mask.dtype), mask], dim=1)
     # Kept logits: the last ``keep`` columns; column c predicts the token in column c + 1.
     keep = max(len(a) for a in answers) + 1
     if spans is not None:
         keep = max(keep, *(len(seq) - start + 1 for seq, (start, _end) in zip(seqs, spans)))
     with torch.inference_mode():
-        logits = model(input_ids=ids, attention_mask=mask, position_ids=positions,
-                       logits_to_keep=keep, use_cache=False).logits.float()
+        logits = model(input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache,
+                       logits_to_keep=keep, use_cache=cache is not None).logits.float()
     logprobs = logits.log_softmax(-1)
     greedy = logits.argmax(-1)
     out = []
@@ -63,14 +139,21 @@ def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[i
         lp = logprobs[row, first:keep - 1].gather(-1, target.unsqueeze(-1)).squeeze(-1)
         same = (greedy[row, first:keep - 1] == target).tolist()
         agree = same.index(False) if False in same else len(same)
+        next_token, next_logprob = -1, 0.0
+        if agree < len(answer):
+            next_token = int(greedy[row, first + agree])
+            next_logprob = float(logprobs[row, first + agree, next_token])
         source: tuple[float, ...] = ()
         if spans is not None:
             start, end = spans[row]
             at = keep - len(seq) + start - 1  # kept column predicting the span's first token
             span = torch.tensor(seq[start:end], dtype=torch.long)
             source = tuple(logprobs[row, at:at + end - start].gather(-1, span.unsqueeze(-1)).squeeze(-1).tolist())
-        out.append(KeepPass(tuple(lp.tolist()), agree, source))
-    return out
+        out.append(KeepPass(tuple(lp.tolist()), agree, source, next_token, next_logprob))
+    kept = None
+    if keep_cache:
+        kept = KeptBatch(cache, mask, [list(a) for a in answers], [len(p) for p in prompts])
+    return out, kept
 
 
 def draft(out: Sequence[int], source: Sequence[int], k: int, max_ngram: int = 3) -> list[int]:
@@ -108,42 +191,80 @@ class Continuation:
     passes: int  # forward passes after the prefill
 
 
-def continue_greedy(model: Any, prompt: list[int], prefix: list[int], source: list[int], budget: int,
-                    end_id: int, k: int) -> Continuation:
-    """Greedy decoding of one sentence after ``prefix`` (already known to be greedy), drafting from ``source``.
+def continue_batch(model: Any, kept: KeptBatch, jobs: Sequence[tuple[int, int, KeepPass]], end_id: int, k: int,
+                   pad_id: int) -> list[Continuation]:
+    """Greedy decoding of several rows of a keep pass at once, from where each first leaves its answer.
 
-    ``source`` is the source's answer tokens (with end of turn), so a draft can propose the end too.
+    ``jobs`` holds (row, budget, that row's :class:`KeepPass`). The rows' keys and values up to that point
+    are the keep pass's own (its later columns are masked out), and greedy's first new token is the keep
+    pass's argmax there: no prefill and no first step. Then every pass feeds each live row its pending
+    token plus a draft from its source (padded to the longest draft, the padding masked); each row
+    accepts its longest agreeing draft prefix plus the model's own next token, so its output is greedy's,
+    and rejected draft tokens stay in the cache masked out.
+    A row leaves the batch at end of turn or at its budget.
     """
     import torch
-    from transformers import DynamicCache
 
-    out = list(prefix)
-    logprobs: list[float] = []
-    cache = DynamicCache()
-    seq = prompt + out
-    passes = 0
+    results: dict[int, Continuation] = {}
+    outs, lps, passes, live = {}, {}, {}, []
+    mask = kept.mask.clone()
+    width = mask.shape[1]
+    for n, (row, budget, keep) in enumerate(jobs):
+        answer = kept.answers[row]
+        prefix = answer[:min(keep.agree, budget)]
+        # Keep the row's columns up to the end of the agreed prefix (the answer fills the last columns).
+        mask[row, width - len(answer) + len(prefix):] = 0
+        outs[n], lps[n], passes[n] = list(prefix), [], 0
+        if len(prefix) < budget and keep.next_token >= 0:
+            outs[n].append(keep.next_token)
+            lps[n].append(keep.next_logprob)
+            if keep.next_token != end_id and len(outs[n]) < budget:
+                live.append(n)
+    cache, rows = kept.cache, [row for row, _, _ in jobs]
+    select = torch.tensor([rows[n] for n in live], dtype=torch.long)
+    if live:
+        cache.batch_select_indices(select)
+        mask = mask[select]
     with torch.inference_mode():
-        if len(seq) > 1:  # the cache holds everything but the last token, which is fed with the draft
-            model(input_ids=torch.tensor([seq[:-1]]), cache=cache, use_cache=True, logits_to_keep=1)
-        pending = seq[-1]
-        while len(out) < budget and (not out or out[-1] != end_id):
-            guess = draft(out, source, min(k, budget - len(out) - 1))
-            logits = model(input_ids=torch.tensor([[pending, *guess]]), cache=cache,
-                           use_cache=True).logits[0].float()
-            passes += 1
+        while live:
+            feeds, guesses = [], []
+            for n in live:
+                budget = jobs[n][1]
+                guess = draft(outs[n], kept.answers[rows[n]], min(k, budget - len(outs[n]) - 1))
+                guesses.append(guess)
+                feeds.append([outs[n][-1], *guess])
+            longest = max(len(f) for f in feeds)
+            ids = torch.tensor([f + [pad_id] * (longest - len(f)) for f in feeds])
+            fed = torch.tensor([[1] * len(f) + [0] * (longest - len(f)) for f in feeds], dtype=mask.dtype)
+            start = torch.tensor([kept.prompt_lengths[rows[n]] + len(outs[n]) - 1 for n in live])
+            positions = start.unsqueeze(1) + torch.arange(longest).unsqueeze(0)
+            logits = model(input_ids=ids, attention_mask=torch.cat([mask, fed], dim=1), position_ids=positions,
+                           cache=cache, use_cache=True).logits.float()
             greedy = logits.argmax(-1).tolist()
-            accepted = 0
-            while accepted < len(guess) and guess[accepted] == greedy[accepted]:
-                accepted += 1
-            new = guess[:accepted] + [greedy[accepted]]
-            if end_id in new:
-                new = new[:new.index(end_id) + 1]
-            new = new[:budget - len(out)]
-            lp = logits[:len(new)].log_softmax(-1).gather(-1, torch.tensor(new).unsqueeze(-1)).squeeze(-1)
-            logprobs += lp.tolist()
-            out += new
-            extra = cache.get_seq_length() - (len(prompt) + len(out) - 1)  # the rejected draft tokens
-            if extra:
-                cache.crop(-extra)
-            pending = out[-1]
-    return Continuation(out, logprobs, passes)
+            accepted_cols, still = [], []
+            for i, n in enumerate(live):
+                passes[n] += 1
+                guess, budget = guesses[i], jobs[n][1]
+                accepted = 0
+                while accepted < len(guess) and guess[accepted] == greedy[i][accepted]:
+                    accepted += 1
+                new = guess[:accepted] + [greedy[i][accepted]]
+                if end_id in new:
+                    new = new[:new.index(end_id) + 1]
+                new = new[:budget - len(outs[n])]
+                lp = logits[i, :len(new)].log_softmax(-1).gather(-1, torch.tensor(new).unsqueeze(-1)).squeeze(-1)
+                lps[n] += lp.tolist()
+                outs[n] += new
+                # In the cache now: the pending token and the accepted draft tokens; the rest is masked.
+                accepted_cols.append([1] * (1 + accepted) + [0] * (longest - 1 - accepted))
+                if outs[n][-1] != end_id and len(outs[n]) < budget:
+                    still.append(i)
+            mask = torch.cat([mask, torch.tensor(accepted_cols, dtype=mask.dtype)], dim=1)
+            if len(still) < len(live):
+                select = torch.tensor(still, dtype=torch.long)
+                cache.batch_select_indices(select)
+                mask = mask[select]
+                live = [live[i] for i in still]
+    for n in range(len(jobs)):
+        results[n] = Continuation(outs[n], lps[n], passes[n])
+    return [results[n] for n in range(len(jobs))]

@@ -93,6 +93,16 @@ class TransformersRewriter:
                                    [tuple(p) for p in prompt.get("few_shot", config.few_shot)])
         self.end_id = self.format.end_id
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.end_id
+        self._shared: Any = None  # the system turn's keys and values (mtfix.decode.PrefixCache), on first use
+
+    @property
+    def shared(self) -> Any:
+        """The prompt start every sentence shares, computed once (:func:`mtfix.decode.prefix_cache`)."""
+        if self._shared is None:
+            from mtfix.decode import prefix_cache
+
+            self._shared = prefix_cache(self.model, self.format.prefix) or False
+        return self._shared or None
 
     def rewrite(self, sentences: Sequence[str]) -> list[Rewrite]:
         """Greedy rewrites of ``sentences``, batched by length; over-long ones pass through untouched."""
@@ -138,34 +148,37 @@ class TransformersRewriter:
 
     def _copy_draft(self, batch: list[str], lengths: list[int]) -> list[Rewrite]:
         """Greedy rewrites by copy-aware decoding (:mod:`mtfix.decode`): one keep pass for the batch, then
-        drafted continuations for the sentences greedy would change."""
-        from mtfix.decode import continue_greedy
+        drafted continuations, batched, of the sentences greedy would change, from the keep pass's cache."""
+        from mtfix.decode import continue_batch, keep_pass_kept
 
         prompts = [self.format.prompt(s) for s in batch]
         answers = [self.format.answer(s) for s in batch]
-        keeps = self._forced(batch, batch, prompts, answers)
-        results = []
-        for s, n, prompt, answer, keep in zip(batch, lengths, prompts, answers, keeps):
+        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, batch)]
+        keeps, kept = keep_pass_kept(self.model, prompts, answers, self.pad_id, spans, self.shared)
+        results: list[Rewrite | None] = [None] * len(batch)
+        jobs = []
+        for row, (s, n, answer, keep) in enumerate(zip(batch, lengths, answers, keeps)):
             # The same budget as one sentence alone in _generate: the naive path's, not the batch's longest.
             budget = math.ceil(n * self.config.max_new_tokens_ratio) + self.config.max_new_tokens_extra
             threshold = self.config.skip_keep_score
             evidence = (keep.source_logprobs, keep.logprobs)
             if keep.agree == len(answer) and budget >= len(answer):  # greedy would copy the sentence
-                results.append(Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False,
-                                       evidence=evidence))
-                continue
-            if threshold is not None and keep.keep_score >= threshold:  # judged fluent: not generated
-                results.append(Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent",
-                                       evidence=evidence))
-                continue
-            prefix = answer[:min(keep.agree, budget)]
-            cont = continue_greedy(self.model, prompt, prefix, answer, budget, self.end_id,
-                                   self.config.draft_tokens)
-            logprobs = list(keep.logprobs[:len(prefix)]) + cont.logprobs
+                results[row] = Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False,
+                                       evidence=evidence)
+            elif threshold is not None and keep.keep_score >= threshold:  # judged fluent: not generated
+                results[row] = Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent",
+                                       evidence=evidence)
+            else:
+                jobs.append((row, budget, keep))
+        conts = continue_batch(self.model, kept, jobs, self.end_id, self.config.draft_tokens, self.pad_id)
+        for (row, budget, keep), cont in zip(jobs, conts):
+            prefix = min(keep.agree, budget)
+            logprobs = list(keep.logprobs[:prefix]) + cont.logprobs
             ended = cont.tokens[-1:] == [self.end_id]
             score = sum(logprobs) / len(logprobs) if logprobs else 0.0
-            results.append(Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended, evidence=evidence))
-        return results
+            results[row] = Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended,
+                                   evidence=(keep.source_logprobs, keep.logprobs))
+        return [r for r in results if r is not None]
 
     def _decode(self, tokens: list[int]) -> str:
         return self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
@@ -204,7 +217,7 @@ class TransformersRewriter:
         prompts = prompts if prompts is not None else [self.format.prompt(s) for s in sources]
         answers = answers if answers is not None else [self.format.answer(c) for c in candidates]
         spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, sources)]
-        return keep_pass(self.model, prompts, answers, self.pad_id, spans)
+        return keep_pass(self.model, prompts, answers, self.pad_id, spans, self.shared)
 
     def keep_logprobs(self, sentences: Sequence[str]) -> list[list[float] | None]:
         """Per-token log-probabilities of answering each sentence with itself, batched by length; None for a

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mtfix.config import DEFAULT
-from mtfix.decode import continue_greedy, draft, keep_pass
+from mtfix.decode import continue_batch, draft, keep_pass, keep_pass_kept, prefix_cache
 
 SOURCE = [5, 6, 7, 8, 9, 6, 7, 2]
 
@@ -49,17 +49,31 @@ def _greedy(model, prompt: list[int], steps: int, end_id: int) -> list[int]:  # 
 SENTENCES = ["This offer suck.", "Moscow is not looking for enemies.", "NATO is trying to build the image."]
 
 
-@pytest.mark.parametrize("sentence", SENTENCES)
+def _continue(tiny, answers: list[list[int]], budget: int, k: int, shared=None):  # noqa: ANN001, ANN202
+    prompts = [tiny.format.prompt(s) for s in SENTENCES]
+    keeps, kept = keep_pass_kept(tiny.model, prompts, answers, tiny.pad_id, None, shared)
+    jobs = [(row, budget, keep) for row, keep in enumerate(keeps)]
+    return continue_batch(tiny.model, kept, jobs, tiny.end_id, k, tiny.pad_id)
+
+
 @pytest.mark.parametrize("k", [0, 1, 10])
-def test_continuation_is_greedy(tiny, sentence: str, k: int) -> None:
-    prompt, source = tiny.format.prompt(sentence), tiny.format.answer(sentence)
-    expected = _greedy(tiny.model, prompt, 20, tiny.end_id)
-    got = continue_greedy(tiny.model, prompt, [], source, 20, tiny.end_id, k)
-    assert got.tokens == expected
-    assert len(got.logprobs) == len(expected)
-    assert got.passes <= len(expected)
-    # Any greedy prefix is a valid start, too.
-    assert continue_greedy(tiny.model, prompt, expected[:3], source, 20, tiny.end_id, k).tokens == expected
+@pytest.mark.parametrize("shared", [False, True])
+def test_batched_continuation_is_greedy(tiny, k: int, shared: bool) -> None:
+    prompts = [tiny.format.prompt(s) for s in SENTENCES]
+    expected = [_greedy(tiny.model, p, 20, tiny.end_id) for p in prompts]
+    sources = [tiny.format.answer(s) for s in SENTENCES]
+    cache = prefix_cache(tiny.model, tiny.format.prefix) if shared else None
+    # From where greedy leaves the source (the keep pass finds it), the rows decoded side by side ...
+    for got, want in zip(_continue(tiny, sources, 20, k, cache), expected):
+        assert got.tokens == want
+        assert got.passes <= len(want)
+    # ... and from any greedy prefix: answers that follow greedy for 3 tokens, then go wrong.
+    wrong = [want[:3] + [t for t in src if t not in want[3:4]][:5] for want, src in zip(expected, sources)]
+    for got, want in zip(_continue(tiny, wrong, 20, k, cache), expected):
+        assert got.tokens == want
+    # A budget cuts every row there, as the naive path's max_new_tokens would.
+    for got, want in zip(_continue(tiny, sources, 4, k, cache), expected):
+        assert got.tokens == want[:4]
 
 
 def test_keep_pass_agrees_with_greedy(tiny) -> None:
@@ -167,3 +181,24 @@ def test_copy_draft_equals_naive_greedy_on_the_default_model() -> None:
     assert [r.keep_score for r in got] == pytest.approx([r.keep_score for r in slow], abs=1e-3)
     # Both paths of copy-aware decoding ran: a copy settled by the keep pass, a drafted rewrite.
     assert any(r.text == s for r, s in zip(got, REAL)) and any(r.text != s for r, s in zip(got, REAL))
+
+
+def test_shared_prefix_gives_the_same_pass(tiny) -> None:
+    # The system turn computed once and shared: same log-probs, agreement and evidence as the whole prompt.
+    from mtfix.decode import prefix_cache
+
+    shared = prefix_cache(tiny.model, tiny.format.prefix)
+    assert shared is not None and len(shared.tokens) == len(tiny.format.prefix) > 0
+    prompts = [tiny.format.prompt(s) for s in SENTENCES]
+    answers = [tiny.format.answer(s) for s in SENTENCES]
+    spans = [tiny.format.sentence_span(p, s) for p, s in zip(prompts, SENTENCES)]
+    whole = keep_pass(tiny.model, prompts, answers, tiny.pad_id, spans)
+    cut = keep_pass(tiny.model, prompts, answers, tiny.pad_id, spans, shared)
+    for a, b in zip(cut, whole):
+        assert a.agree == b.agree
+        assert a.logprobs == pytest.approx(b.logprobs, abs=1e-4)
+        assert a.source_logprobs == pytest.approx(b.source_logprobs, abs=1e-4)
+    # A prompt that does not start with the shared turn is computed whole, not wrongly cut.
+    other = [[tiny.end_id, *prompts[0]]]
+    assert keep_pass(tiny.model, other, answers[:1], tiny.pad_id, None, shared)[0].logprobs == pytest.approx(
+        keep_pass(tiny.model, other, answers[:1], tiny.pad_id)[0].logprobs, abs=1e-4)
