@@ -35,6 +35,7 @@ class Config:
     min_chrf: float = 45.0  # a rewrite further than this chrF from its source is refused (invented content)
     keep_margin: float = 0.0  # the rewrite's mean token log-prob must beat keeping the source by this much
     max_gap: int = 4  # refuse a rewrite that drops or invents a run of this many words
+    max_changed_words: int = 0  # refuse a rewrite that changes more words than this (casing aside); 0 = no bound
     max_length_ratio: float = 1.6  # refuse rewrites longer than this times the source (in characters)...
     min_length_ratio: float = 0.6  # ...or shorter than this
     system_prompt: str = DEFAULT_SYSTEM_PROMPT  # used only when the model dir brings no prompt
@@ -62,6 +63,7 @@ class Config:
                 "max_new": f"{self.max_new_tokens_ratio}x+{self.max_new_tokens_extra}",
                 "level": self.level, "min_chrf": self.min_chrf, "keep_margin": self.keep_margin,
                 "max_gap": self.max_gap,
+                **({"max_changed": self.max_changed_words} if self.max_changed_words else {}),
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
                 **({"min_confidence": self.min_confidence} if self.min_confidence else {}),
                 # copy-draft and greedy give the same output: only an approximation belongs here.

@@ -130,6 +130,10 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     gap = _largest_gap(source, proposal, config.max_gap)
     if gap:
         return gap
+    if config.max_changed_words:
+        changed = changed_words(source, proposal)
+        if changed > config.max_changed_words:
+            return f"{changed} words changed (at most {config.max_changed_words})"
     if (rewrite.score is not None and rewrite.keep_score is not None
             and rewrite.score - rewrite.keep_score < config.keep_margin):
         return "model prefers the original"
@@ -184,6 +188,14 @@ def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:
         if (j2 - j1) - (i2 - i1) >= limit:
             return f"content invented ({' '.join(b[j1:j2][:6])})"
     return ""
+
+
+def changed_words(source: str, proposal: str) -> int:
+    """Words replaced, dropped or added (the larger side of each differing run); case-only changes count 0."""
+    a = [w.lower() for w in _WORD.findall(source)]
+    b = [w.lower() for w in _WORD.findall(proposal)]
+    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2
+               in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op != "equal")
 
 
 def _chrf(source: str, proposal: str) -> float:

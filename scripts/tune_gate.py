@@ -29,8 +29,8 @@ from mtfix.config import DEFAULT  # noqa: E402
 from mtfix.evaluate import load_preset, sample_indices  # noqa: E402
 from mtfix.rewrite import Rewrite  # noqa: E402
 
-GRID = {"min_chrf": [35.0, 45.0, 55.0, 65.0], "keep_margin": [-0.3, -0.1, 0.0, 0.1, 0.3, 0.6],
-        "max_gap": [3, 4, 5]}
+GRID = {"min_chrf": [35.0, 55.0], "keep_margin": [-0.3, -0.1, 0.0, 0.02, 0.05, 0.1, 0.3, 0.6],
+        "max_gap": [3, 5], "max_changed_words": [0, 1, 2, 3]}
 
 
 class Cached:
@@ -118,11 +118,16 @@ def main() -> int:
     p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "dev"))
     p.add_argument("--per-system", type=int, default=8, help="lines per WMT system (MLQE ru-en: 8x)")
     p.add_argument("--seed", type=int, default=7, help="sample seed (eval reports with seed 1)")
-    p.add_argument("--cache", default=str(ROOT / "runs" / "tune-proposals.jsonl"))
+    p.add_argument("--cache", default=None,
+                   help="proposals cache (default: runs/tune-proposals-REVISION.jsonl, one per model revision)")
     p.add_argument("--write", action="store_true", help="store the chosen levels in the model's mtfix.json")
     args = p.parse_args()
     sets = sample(Path(args.data), args.per_system, args.seed)
     lines = [line for systems, _ in sets.values() for sys_lines in systems.values() for line in sys_lines]
+    if args.cache is None:
+        from mtfix.modelstore import resolve
+
+        args.cache = str(ROOT / "runs" / f"tune-proposals-{resolve(args.model).revision}.jsonl")
     Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
     table = proposals(args.model, lines, Path(args.cache))
     results = []
@@ -130,11 +135,12 @@ def main() -> int:
         settings = dict(zip(GRID, values))
         results.append((settings, score(sets, table, settings)))
     chosen = choose(results)
-    print(f"{'level':<13} {'min_chrf':>8} {'margin':>7} {'gap':>4}  {'WMT13 dchrF':>11} {'WMT21 dchrF':>11} "
-          f"{'worst':>7} {'MLQE dTER':>9} {'changed':>7}")
+    print(f"{'level':<13} {'min_chrf':>8} {'margin':>7} {'gap':>4} {'words':>5}  {'WMT13 dchrF':>11} "
+          f"{'WMT21 dchrF':>11} {'worst':>7} {'MLQE dTER':>9} {'changed':>7}")
     for level, c in chosen.items():
         s, r = c["settings"], c["dev"]
-        print(f"{level:<13} {s['min_chrf']:>8} {s['keep_margin']:>7} {s['max_gap']:>4}  {r['wmt13']:>+11.2f} "
+        print(f"{level:<13} {s['min_chrf']:>8} {s['keep_margin']:>7} {s['max_gap']:>4} {s['max_changed_words']:>5}  "
+              f"{r['wmt13']:>+11.2f} "
               f"{r['wmt21']:>+11.2f} {r['wmt21_worst']:>+7.2f} {r['mlqe']:>+9.2f} {r['changed']:>7}")
     if args.write:
         meta_path = Path(args.model if args.model != "default" else ROOT / "models" / "default") / "mtfix.json"

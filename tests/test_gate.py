@@ -68,3 +68,27 @@ def test_model_preference_and_truncation() -> None:
 def test_skipped_and_identical_are_unchanged() -> None:
     assert judge("Very long.", Rewrite("Very long.", skipped="too long")).status == "unchanged"
     assert judge("Fine.", Rewrite("Fine.", -0.1, -0.1)).status == "unchanged"
+
+
+@pytest.mark.parametrize(("source", "proposal", "changed"), [
+    ("This offer suck.", "This offer sucks.", 1),
+    ("you feel humiliated.", "You feel humiliated.", 0),  # casing alone changes no word
+    ("This was very successful season.", "This was a very successful season.", 1),
+    ("whether it on herself will take leading role", "whether it will take the leading role", 3),
+])
+def test_changed_words(source: str, proposal: str, changed: int) -> None:
+    from mtfix.gate import changed_words
+
+    assert changed_words(source, proposal) == changed
+
+
+def test_edit_size_bound() -> None:
+    from mtfix.config import DEFAULT
+
+    source, proposal = "whether it on herself will take leading role", "whether it will take the leading role"
+    bounded = DEFAULT.with_(max_changed_words=2, min_chrf=0.0)
+    verdict = judge(source, Rewrite(proposal, -0.1, -1.0), bounded)
+    assert (verdict.status, verdict.reason) == ("rejected", "3 words changed (at most 2)")
+    assert judge(source, Rewrite(proposal, -0.1, -1.0), bounded.with_(max_changed_words=3)).status == "rewritten"
+    assert judge(source, Rewrite(proposal, -0.1, -1.0), DEFAULT.with_(min_chrf=0.0)).status == "rewritten"  # 0 = none
+    assert "max_changed" in bounded.decoding() and "max_changed" not in DEFAULT.decoding()
