@@ -31,6 +31,7 @@ class Config:
     max_new_tokens_ratio: float = 1.5  # new-token budget per input token...
     max_new_tokens_extra: int = 8  # ...plus this many
     num_threads: int = 0  # torch CPU threads; 0 = one per core
+    dtype: str = "float32"  # model weights: "float32" (exact) or "bfloat16" (faster on AVX512-BF16/AMX CPUs)
     level: str = "balanced"  # the name of the gate preset below that these settings came from
     min_chrf: float = 45.0  # a rewrite further than this chrF from its source is refused (invented content)
     keep_margin: float = 0.0  # the rewrite's mean token log-prob must beat keeping the source by this much
@@ -66,9 +67,12 @@ class Config:
                 **({"max_changed": self.max_changed_words} if self.max_changed_words else {}),
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
                 **({"min_confidence": self.min_confidence} if self.min_confidence else {}),
+                **({"dtype": self.dtype} if self.dtype != "float32" else {}),
                 # copy-draft and greedy give the same output: only an approximation belongs here.
                 **({"skip_keep": self.skip_keep_score} if self.skip_keep_score is not None else {})}
 
+
+DTYPES = ("float32", "bfloat16")
 
 # The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.
 # conservative changes little and almost never harms good MT; fluent repairs more and risks more.

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mtfix.config import DEFAULT, Config
+from mtfix.config import DEFAULT, DTYPES, Config
 from mtfix.modelstore import ModelError, ModelSpec
 from mtfix.prompt import PromptFormat
 
@@ -68,6 +68,8 @@ class TransformersRewriter:
         hf_logging.disable_progress_bar()
         hf_logging.set_verbosity_error()
         torch.set_num_threads(config.num_threads or os.cpu_count() or 1)
+        if config.dtype not in DTYPES:
+            raise ValueError(f"unknown dtype {config.dtype!r}; choose from {', '.join(DTYPES)}")
         if config.strategy not in STRATEGIES:
             raise ValueError(f"unknown decoding strategy {config.strategy!r}; choose from {', '.join(STRATEGIES)}")
         self.config = config
@@ -87,7 +89,8 @@ class TransformersRewriter:
                     model = PeftModel.from_pretrained(model, str(spec.adapter)).merge_and_unload()
         except (OSError, ValueError) as exc:
             raise ModelError(f"cannot load model from {spec.weights}: {exc}") from None
-        self.model = model.eval()
+        # bfloat16 after merging the adapter in float32: one rounding of the final weights.
+        self.model = model.to(getattr(torch, config.dtype)).eval()
         prompt = spec.prompt or {}
         self.format = PromptFormat(self.tokenizer, prompt.get("system", config.system_prompt),
                                    [tuple(p) for p in prompt.get("few_shot", config.few_shot)])

@@ -41,11 +41,12 @@ SETTINGS: dict[str, tuple[str, dict[str, Any], bool, int]] = {
                   {"strategy": "greedy", "batch_size": 8}, True, 0),
     "default": ("mtfix default: copy-draft, batches of 8 (exact greedy)", {}, False, 0),
     "default-b32": ("copy-draft, keep pass in batches of 32", {"batch_size": 32}, False, 0),
+    "bf16": ("copy-draft with bfloat16 weights (not exact: float rounding)", {"dtype": "bfloat16"}, False, 0),
     "skip-keep": ("copy-draft, and no generation when keep score >= -0.1 (not exact)",
                   {"skip_keep_score": -0.1}, False, 0),
     "harper": ("Harper (harper-py), first suggestion of every lint", {}, False, 0),
 }
-DEFAULT_SETTINGS = "naive,prompt-lookup,greedy-b8,default,skip-keep,harper"
+DEFAULT_SETTINGS = "naive,prompt-lookup,greedy-b8,default,bf16,skip-keep,harper"
 
 
 def sample(data: Path, n: int, seed: int) -> list[tuple[str, str]]:

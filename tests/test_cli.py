@@ -50,6 +50,16 @@ def test_lines_mode_jsonl(tiny_model_dir: Path) -> None:
     rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
     assert [r["source"] for r in rows] == ["a b.", "c d."]
     assert rows[0]["signature"]["model"] == "tiny-random"
+    assert "dtype" not in rows[0]["signature"]["decoding"]
+
+
+def test_dtype_reaches_the_model_and_the_signature(tiny_model_dir: Path) -> None:
+    out = run("correct", "--lines", "-f", "jsonl", "--dtype", "bfloat16", "--model", str(tiny_model_dir),
+              stdin="a b.\n")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["signature"]["decoding"]["dtype"] == "bfloat16"
+    bad = run("correct", "--dtype", "int4", stdin="a b.\n")
+    assert bad.returncode == 2 and b"invalid choice: 'int4'" in bad.stderr
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "diff", "side-by-side", "html", "inline"])

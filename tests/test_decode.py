@@ -202,3 +202,20 @@ def test_shared_prefix_gives_the_same_pass(tiny) -> None:
     other = [[tiny.end_id, *prompts[0]]]
     assert keep_pass(tiny.model, other, answers[:1], tiny.pad_id, None, shared)[0].logprobs == pytest.approx(
         keep_pass(tiny.model, other, answers[:1], tiny.pad_id)[0].logprobs, abs=1e-4)
+
+
+def test_bfloat16_weights(tiny_model_dir: Path) -> None:
+    # Not exact (float rounding), so it is named in the signature; the output is still a finished rewrite.
+    import torch
+
+    from mtfix.modelstore import resolve
+    from mtfix.rewrite import TransformersRewriter
+
+    config = DEFAULT.with_(dtype="bfloat16", max_new_tokens_extra=3)
+    rewriter = TransformersRewriter(resolve(tiny_model_dir), config)
+    assert next(rewriter.model.parameters()).dtype == torch.bfloat16
+    got = rewriter.rewrite(SENTENCES)
+    assert len(got) == len(SENTENCES) and all(r.keep_score is not None for r in got)
+    assert config.decoding()["dtype"] == "bfloat16" and "dtype" not in DEFAULT.decoding()
+    with pytest.raises(ValueError, match="unknown dtype 'int4'; choose from float32, bfloat16"):
+        TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(dtype="int4"))
