@@ -50,4 +50,4 @@ clean:
 .PHONY: bench
 bench: setup  ## throughput: mtfix vs the naive path vs Harper on seeded dev MT; writes docs/bench.png
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
-	$(BIN)/python scripts/bench.py --n 500 --naive-n 40 --sizes 10,100,500 --plot docs/bench.png
+	$(BIN)/python scripts/bench.py --n 500 --naive-n 40 --sizes 10,100,1000 --plot docs/bench.png
