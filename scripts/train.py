@@ -61,6 +61,8 @@ def load_recipe(path: str, overrides: list[str]) -> dict[str, Any]:
             recipe[key] = json.loads(value)
         except json.JSONDecodeError:
             recipe[key] = value
+    if recipe.get("precision", "fp32") not in ("fp32", "bf16"):
+        raise SystemExit(f"train: precision must be fp32 or bf16, not {recipe['precision']!r}")
     return recipe
 
 

@@ -85,6 +85,25 @@ def test_resume_matches_uninterrupted_run(train, recipe: Path, tmp_path: Path) -
     assert any("dev_chrf" in row for row in log)
 
 
+def test_precision_bf16_autocasts_the_training_pass(train, recipe: Path, tmp_path: Path) -> None:
+    # The committed recipe trains under bf16 autocast; fp32 must give (slightly) different weights,
+    # else the setting would not be reaching the forward pass.
+    import torch
+
+    def one_step(precision: str) -> dict:
+        out = tmp_path / precision
+        args = ["--config", str(recipe), "--device", "cpu", "--set", "steps=2", "--set", f"precision={precision}",
+                "--set", f"run_dir={out / 'run'}", "--set", f"export_dir={out / 'out'}"]
+        assert train.main(args) == 0
+        return adapter(out / "out")
+
+    assert json.loads(recipe.read_text(encoding="utf-8"))["precision"] == "bf16"
+    bf16, fp32 = one_step("bf16"), one_step("fp32")
+    assert bf16.keys() == fp32.keys()
+    assert any(not torch.allclose(bf16[k].float(), fp32[k].float(), atol=0, rtol=0) for k in bf16)
+    assert all(torch.isfinite(v.float()).all() for v in bf16.values())
+
+
 def test_exported_adapter_loads_in_mtfix(train, recipe: Path, tmp_path: Path, tiny_model_dir: Path) -> None:
     from mtfix.modelstore import ModelSpec, resolve
     from mtfix.rewrite import TransformersRewriter
