@@ -33,6 +33,19 @@ _FRAME = "\"“”„«»()[]–—"
 _FRAME_ENDS = "\"“”„«»–—"  # what may open or close a sentence of quoted speech
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+# Words a repair may delete outright: articles, prepositions, pronouns, auxiliaries, conjunctions and
+# particles ("cannot to take" -> "cannot take", "including the Saturday" -> "including Saturday").
+# Deleting any other word without a replacement drops content ("This offer suck" -> "This offer").
+_FUNCTION_WORDS = frozenset("""
+a an the this that these those some any no every each either neither all both such what which who whom whose
+of in on at to for from by with about as into onto upon over under after before since until till through during
+among between against without within along across behind beyond near off out up down per via than like
+and or but nor so yet if then because while though although whether
+i me my mine you your yours he him his she her hers it its we us our ours they them their theirs one ones
+myself yourself himself herself itself ourselves themselves oneself there here
+be am is are was were been being have has had having do does did doing will would shall should can could may
+might must ought not n't also too very just only even still already yet again ever never more most much
+""".split())
 _SENT_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
 
 
@@ -130,6 +143,9 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     gap = _largest_gap(source, proposal, config.max_gap)
     if gap:
         return gap
+    dropped = dropped_content_word(source, proposal)
+    if dropped:
+        return f"content dropped ({dropped})"
     if config.max_changed_words:
         changed = changed_words(source, proposal)
         if changed > config.max_changed_words:
@@ -187,6 +203,20 @@ def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:
             return f"content dropped ({' '.join(a[i1:i2][:6])})"
         if (j2 - j1) - (i2 - i1) >= limit:
             return f"content invented ({' '.join(b[j1:j2][:6])})"
+    return ""
+
+
+def dropped_content_word(source: str, proposal: str) -> str:
+    """A word deleted outright (no replacement in its place) that is not a function word and appears
+    nowhere in the proposal; ``""`` if none. Replacements ("suck" -> "sucks") are not deletions."""
+    a = [w.lower() for w in _WORD.findall(source)]
+    b = [w.lower() for w in _WORD.findall(proposal)]
+    kept = set(b)
+    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "delete":
+            for word in a[i1:i2]:
+                if word not in _FUNCTION_WORDS and word not in kept and not word.isdigit():
+                    return word
     return ""
 
 

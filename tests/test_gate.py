@@ -92,3 +92,21 @@ def test_edit_size_bound() -> None:
     assert judge(source, Rewrite(proposal, -0.1, -1.0), bounded.with_(max_changed_words=3)).status == "rewritten"
     assert judge(source, Rewrite(proposal, -0.1, -1.0), DEFAULT.with_(min_chrf=0.0)).status == "rewritten"  # 0 = none
     assert "max_changed" in bounded.decoding() and "max_changed" not in DEFAULT.decoding()
+
+
+@pytest.mark.parametrize(("source", "proposal", "dropped"), [
+    ("“This offer suck, and everybody know it”, – declared the deputy.",
+     "“This offer, and everybody know it”, – declared the deputy.", "suck"),
+    ("found dozens of bodies of dead women", "found dozens of dead women", "bodies"),
+    ("people cannot to take the books", "people cannot take the books", ""),  # a function word: a repair
+    ("including the Saturday", "including Saturday", ""),
+    ("This offer suck.", "This offer sucks.", ""),  # a replacement, not a deletion
+    ("very very good news", "very good news", ""),  # still there
+])
+def test_dropped_content_word(source: str, proposal: str, dropped: str) -> None:
+    from mtfix.gate import dropped_content_word
+
+    assert dropped_content_word(source, proposal) == dropped
+    if dropped:
+        verdict = judge(source, Rewrite(proposal, GOOD.score, GOOD.keep_score))
+        assert (verdict.status, verdict.reason) == ("rejected", f"content dropped ({dropped})")
