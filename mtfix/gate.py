@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtfix.config import DEFAULT, Config
-from mtfix.rewrite import Rewrite
+from mtfix.rewrite import _MARKUP, Rewrite
 
 # Chat openers a prompted instruct model puts before its answer ("Sure! Here is the corrected sentence:").
 _CHATTY = r"(?:sure|certainly|of course|okay|ok|absolutely|great)"
@@ -208,9 +208,10 @@ def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:
 
 def dropped_content_word(source: str, proposal: str) -> str:
     """A word deleted outright (no replacement in its place) that is not a function word and appears
-    nowhere in the proposal; ``""`` if none. Replacements ("suck" -> "sucks") are not deletions."""
-    a = [w.lower() for w in _WORD.findall(source)]
-    b = [w.lower() for w in _WORD.findall(proposal)]
+    nowhere in the proposal; ``""`` if none. Replacements ("suck" -> "sucks") are not deletions. Inline
+    tags and entities are not words here (the tag guard of :mod:`mtfix.formats` judges them)."""
+    a = [w.lower() for w in _WORD.findall(_MARKUP.sub(" ", source))]
+    b = [w.lower() for w in _WORD.findall(_MARKUP.sub(" ", proposal))]
     kept = set(b)
     for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "delete":

@@ -110,3 +110,12 @@ def test_dropped_content_word(source: str, proposal: str, dropped: str) -> None:
     if dropped:
         verdict = judge(source, Rewrite(proposal, GOOD.score, GOOD.keep_score))
         assert (verdict.status, verdict.reason) == ("rejected", f"content dropped ({dropped})")
+
+
+def test_dropped_content_word_ignores_markup() -> None:
+    # Tags and entities are the formats' tag guard's business, not words the rewrite dropped.
+    from mtfix.gate import dropped_content_word
+
+    assert dropped_content_word('everybody <g id="1">know it</g>', 'everybody <g id="1">knows it') == ""
+    assert dropped_content_word("salt &amp; pepper", "salt & pepper") == ""
+    assert dropped_content_word("salt &amp; black pepper", "salt & pepper") == "black"
