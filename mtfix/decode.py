@@ -188,7 +188,7 @@ class Continuation:
 
     tokens: list[int]  # the whole output, prefix included, ending at end of turn or the budget
     logprobs: list[float]  # of the tokens after the prefix
-    passes: int  # forward passes after the prefill
+    passes: int  # batched forward passes this sentence took part in (the keep pass not counted)
 
 
 def continue_batch(model: Any, kept: KeptBatch, jobs: Sequence[tuple[int, int, KeepPass]], end_id: int, k: int,
@@ -205,8 +205,10 @@ def continue_batch(model: Any, kept: KeptBatch, jobs: Sequence[tuple[int, int, K
     """
     import torch
 
-    results: dict[int, Continuation] = {}
-    outs, lps, passes, live = {}, {}, {}, []
+    outs: list[list[int]] = []
+    lps: list[list[float]] = [[] for _ in jobs]
+    passes = [0] * len(jobs)
+    live: list[int] = []
     mask = kept.mask.clone()
     width = mask.shape[1]
     for n, (row, budget, keep) in enumerate(jobs):
@@ -214,7 +216,7 @@ def continue_batch(model: Any, kept: KeptBatch, jobs: Sequence[tuple[int, int, K
         prefix = answer[:min(keep.agree, budget)]
         # Keep the row's columns up to the end of the agreed prefix (the answer fills the last columns).
         mask[row, width - len(answer) + len(prefix):] = 0
-        outs[n], lps[n], passes[n] = list(prefix), [], 0
+        outs.append(list(prefix))
         if len(prefix) < budget and keep.next_token >= 0:
             outs[n].append(keep.next_token)
             lps[n].append(keep.next_logprob)
@@ -265,6 +267,4 @@ def continue_batch(model: Any, kept: KeptBatch, jobs: Sequence[tuple[int, int, K
                 cache.batch_select_indices(select)
                 mask = mask[select]
                 live = [live[i] for i in still]
-    for n in range(len(jobs)):
-        results[n] = Continuation(outs[n], lps[n], passes[n])
-    return [results[n] for n in range(len(jobs))]
+    return [Continuation(out, lp, n) for out, lp, n in zip(outs, lps, passes)]

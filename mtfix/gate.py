@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtfix.config import DEFAULT, Config
-from mtfix.rewrite import _MARKUP, Rewrite
+from mtfix.rewrite import MARKUP, Rewrite
 
 # Chat openers a prompted instruct model puts before its answer ("Sure! Here is the corrected sentence:").
 _CHATTY = r"(?:sure|certainly|of course|okay|ok|absolutely|great)"
@@ -194,11 +194,8 @@ def _names(text: str) -> set[str]:
 
 def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:
     """Refuse a run of ``limit`` or more words dropped from, or invented in, the source."""
-    a = [w.lower() for w in _WORD.findall(source)]
-    b = [w.lower() for w in _WORD.findall(proposal)]
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            continue
+    a, b, changes = _word_changes(source, proposal)
+    for _op, i1, i2, j1, j2 in changes:
         if (i2 - i1) - (j2 - j1) >= limit:
             return f"content dropped ({' '.join(a[i1:i2][:6])})"
         if (j2 - j1) - (i2 - i1) >= limit:
@@ -210,10 +207,9 @@ def dropped_content_word(source: str, proposal: str) -> str:
     """A word deleted outright (no replacement in its place) that is not a function word and appears
     nowhere in the proposal; ``""`` if none. Replacements ("suck" -> "sucks") are not deletions. Inline
     tags and entities are not words here (the tag guard of :mod:`mtfix.formats` judges them)."""
-    a = [w.lower() for w in _WORD.findall(_MARKUP.sub(" ", source))]
-    b = [w.lower() for w in _WORD.findall(_MARKUP.sub(" ", proposal))]
+    a, b, changes = _word_changes(MARKUP.sub(" ", source), MARKUP.sub(" ", proposal))
     kept = set(b)
-    for op, i1, i2, _j1, _j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for op, i1, i2, _j1, _j2 in changes:
         if op == "delete":
             for word in a[i1:i2]:
                 if word not in _FUNCTION_WORDS and word not in kept and not word.isdigit():
@@ -223,10 +219,15 @@ def dropped_content_word(source: str, proposal: str) -> str:
 
 def changed_words(source: str, proposal: str) -> int:
     """Words replaced, dropped or added (the larger side of each differing run); case-only changes count 0."""
+    return sum(max(i2 - i1, j2 - j1) for _op, i1, i2, j1, j2 in _word_changes(source, proposal)[2])
+
+
+def _word_changes(source: str, proposal: str) -> tuple[list[str], list[str], list[tuple[str, int, int, int, int]]]:
+    """The lower-cased words of both sides and difflib's opcodes of the runs that differ."""
     a = [w.lower() for w in _WORD.findall(source)]
     b = [w.lower() for w in _WORD.findall(proposal)]
-    return sum(max(i2 - i1, j2 - j1) for op, i1, i2, j1, j2
-               in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op != "equal")
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    return a, b, [op for op in ops if op[0] != "equal"]
 
 
 def _chrf(source: str, proposal: str) -> float:

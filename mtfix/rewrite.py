@@ -154,16 +154,14 @@ class TransformersRewriter:
         drafted continuations, batched, of the sentences greedy would change, from the keep pass's cache."""
         from mtfix.decode import continue_batch, keep_pass_kept
 
-        prompts = [self.format.prompt(s) for s in batch]
-        answers = [self.format.answer(s) for s in batch]
-        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, batch)]
+        prompts, answers, spans = self._pass_inputs(batch, batch)
         keeps, kept = keep_pass_kept(self.model, prompts, answers, self.pad_id, spans, self.shared)
         results: list[Rewrite | None] = [None] * len(batch)
         jobs = []
+        threshold = self.config.skip_keep_score
         for row, (s, n, answer, keep) in enumerate(zip(batch, lengths, answers, keeps)):
             # The same budget as one sentence alone in _generate: the naive path's, not the batch's longest.
             budget = math.ceil(n * self.config.max_new_tokens_ratio) + self.config.max_new_tokens_extra
-            threshold = self.config.skip_keep_score
             evidence = (keep.source_logprobs, keep.logprobs)
             if keep.agree == len(answer) and budget >= len(answer):  # greedy would copy the sentence
                 results[row] = Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False,
@@ -211,16 +209,21 @@ class TransformersRewriter:
         """Mean log-probability per token of each candidate (plus end of turn) as the answer to its source."""
         return [keep.keep_score for keep in self._forced(sources, candidates)]
 
-    def _forced(self, sources: Sequence[str], candidates: Sequence[str], prompts: Sequence[list[int]] | None = None,
-                answers: Sequence[list[int]] | None = None) -> list[Any]:
-        """One forward pass over each source's prompt + its candidate as the answer (:func:`mtfix.decode.keep_pass`,
-        given the ``prompts``/``answers`` ids when already built), the source's own tokens in the prompt scored too."""
+    def _forced(self, sources: Sequence[str], candidates: Sequence[str]) -> list[Any]:
+        """One forward pass over each source's prompt + its candidate as the answer (:func:`mtfix.decode.keep_pass`),
+        the source's own tokens in the prompt scored too."""
         from mtfix.decode import keep_pass
 
-        prompts = prompts if prompts is not None else [self.format.prompt(s) for s in sources]
-        answers = answers if answers is not None else [self.format.answer(c) for c in candidates]
-        spans = [self.format.sentence_span(p, s) for p, s in zip(prompts, sources)]
+        prompts, answers, spans = self._pass_inputs(sources, candidates)
         return keep_pass(self.model, prompts, answers, self.pad_id, spans, self.shared)
+
+    def _pass_inputs(self, sources: Sequence[str], candidates: Sequence[str]) -> tuple[list[list[int]],
+                                                                                       list[list[int]],
+                                                                                       list[tuple[int, int]]]:
+        """Prompt ids, answer ids and the source's span in the prompt, per pair: a keep pass's inputs."""
+        prompts = [self.format.prompt(s) for s in sources]
+        answers = [self.format.answer(c) for c in candidates]
+        return prompts, answers, [self.format.sentence_span(p, s) for p, s in zip(prompts, sources)]
 
     def keep_logprobs(self, sentences: Sequence[str]) -> list[list[float] | None]:
         """Per-token log-probabilities of answering each sentence with itself, batched by length; None for a
@@ -242,12 +245,12 @@ class TransformersRewriter:
         return out
 
 
-_MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")  # tags and entities, as subtitles and XLIFF segments carry them
+MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")  # tags and entities, as subtitles and XLIFF segments carry them
 
 
 def _has_words(text: str) -> bool:
     """Does ``text`` hold a letter or digit outside tags and entities?"""
-    return any(ch.isalnum() for ch in _MARKUP.sub("", text))
+    return any(ch.isalnum() for ch in MARKUP.sub("", text))
 
 
 def _undecodable(text: str) -> bool:
