@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="NAME|DIR", help="the model whose forward pass scores quality")
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, edit_types="rules")
+    p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, spelling=False,
+                   edit_types="rules")
 
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
     p.add_argument("--hyp", required=True, metavar="FILE", help="system output, one segment a line")
@@ -140,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
     p.add_argument("--level", choices=tuple(LEVELS), default=DEFAULT.level, help="gate level of the mtfix fixers")
+    _spelling_option(p)
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_eval)
@@ -153,9 +155,16 @@ def _flag_options(group: Any) -> None:
                             f"(default: {DEFAULT.min_confidence})")
     group.add_argument("--flags", action=argparse.BooleanOptionalAction, default=DEFAULT.flags,
                        help="flag untranslated words (default: on)")
+    _spelling_option(group)
     group.add_argument("--edit-types", choices=("auto", "errant", "rules"), default=DEFAULT.edit_types,
                        help="who types edits: ERRANT (mtfix[types]), rules, or auto: ERRANT when installed "
                             f"(default: {DEFAULT.edit_types})")
+
+
+def _spelling_option(p: Any) -> None:
+    p.add_argument("--spelling", action=argparse.BooleanOptionalAction, default=DEFAULT.spelling,
+                   help="fix clear misspellings of common words, e.g. peaple -> people (harper-py's dictionary; "
+                        "names and untranslated words are left alone) (default: on)")
 
 
 def _unit(value: str) -> float:
@@ -326,7 +335,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         sets = ev.load_sets(args.preset, args.data, args.pair, args.mt, args.ref, args.src,
                             split(args.metrics.lower()), args.tokenized, split(args.systems))
         config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
-                                                    dtype=args.dtype)
+                                                    dtype=args.dtype, spelling=args.spelling)
         fixers = make_fixers(split(args.fixers), config)
     except (ValueError, ImportError) as exc:
         raise UsageError(str(exc)) from None
@@ -356,7 +365,7 @@ def _config(args: argparse.Namespace) -> Any:
     """The Config of a correct/review/check run, the same for the local and the Ray engine."""
     return DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
                                               dtype=args.dtype, min_confidence=args.min_confidence, flags=args.flags,
-                                              edit_types=args.edit_types)
+                                              spelling=args.spelling, edit_types=args.edit_types)
 
 
 def _corrector(args: argparse.Namespace) -> Any:

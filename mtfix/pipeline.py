@@ -36,6 +36,7 @@ class Corrector:
         self._model = model
         self._rewriter = rewriter
         self._detector: Any = None  # the untranslated-word detector, loaded on first use
+        self._speller: Any = None  # the spelling fixer (mtfix.spelling), loaded on first use
         self._quality: Any = False  # the quality model: False = not looked up yet, None = none
 
     @property
@@ -100,6 +101,28 @@ class Corrector:
         """Untranslated words of ``sentence`` (offsets shifted by ``offset``); [] when flags are off."""
         detector = self.detector
         return detector.flags(sentence, offset) if detector is not None else []
+
+    @property
+    def speller(self) -> Any:
+        """The spelling fixer (mtfix.spelling.Speller); None when ``config.spelling`` is off."""
+        if self._speller is None and self.config.spelling:
+            from mtfix.spelling import Speller
+
+            self._speller = Speller()
+        return self._speller
+
+    def _spelled(self, text: str, flags: Sequence[Flag]) -> str:
+        """``text`` with clear misspellings fixed, the flagged (untranslated) words kept as they are."""
+        speller = self.speller
+        if speller is None:
+            return text
+        try:
+            return speller.fix(text, protected={f.word for f in flags})
+        except ImportError as exc:  # a bonus, like flags: without harper-py, correct anyway and say so once
+            warnings.warn(f"{exc}; correcting without spelling fixes", stacklevel=3)
+            self.config = self.config.with_(spelling=False)
+            self._speller = None
+            return text
 
     def _optional_flags(self, sentence: str) -> list[Flag]:
         # In a correction, flags are a bonus: without their libraries, correct anyway and say so once.
@@ -222,13 +245,19 @@ class Corrector:
         for s in sentences:
             rewrite = rewrites[s.text]
             verdict = judge(s.text, rewrite, gate)
+            output, status, reason = verdict.output, verdict.status, verdict.reason
+            # Spelling runs on whatever the gate let through: the model's rewrite, or the sentence it kept.
+            spelled = self._spelled(output, flags[s.text])
+            if spelled != output:
+                reason = f"spelling only; the model's rewrite was refused: {reason}" if status == "rejected" else ""
+                output, status = spelled, "rewritten"
             confidence = _confidence(rewrite)
             edits: tuple[Edit, ...] = ()
             sentence_flags = _shift(flags[s.text], s.start)
-            if verdict.status == "rewritten":
-                edits = tuple(self.diff(s.text, verdict.output, s.start, confidence, sentence_flags))
-            result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, verdict.output, verdict.status,
-                                    verdict.reason, verdict.proposal, rewrite.score, edits, quality[s.text],
+            if status == "rewritten":
+                edits = tuple(self.diff(s.text, output, s.start, confidence, sentence_flags))
+            result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, output, status,
+                                    reason, verdict.proposal, rewrite.score, edits, quality[s.text],
                                     sentence_flags)
             # --min-confidence: what is not shown is not applied either.
             results.append(confident_sentence(result, self.config.min_confidence))

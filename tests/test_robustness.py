@@ -99,11 +99,11 @@ def test_a_one_megabyte_line(fake_cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("errors", "expected", "rc"), [
-    ("strict", None, 1), ("replace", "caf\ufffd au lait. This offer sucks.\n".encode(), 0),
-    ("keep", b"caf\xe9 au lait. This offer sucks.\n", 0)])
+    ("strict", None, 1), ("replace", "caf\ufffd is open. This offer sucks.\n".encode(), 0),
+    ("keep", b"caf\xe9 is open. This offer sucks.\n", 0)])
 def test_invalid_utf8(fake_cli, tmp_path: Path, capsys, errors: str, expected: bytes | None, rc: int) -> None:
     src, out = tmp_path / "latin1.txt", tmp_path / "out.txt"
-    src.write_bytes(b"caf\xe9 au lait. This offer suck.\n")
+    src.write_bytes(b"caf\xe9 is open. This offer suck.\n")
     assert fake_cli("correct", str(src), "--errors", errors, "-o", str(out)) == rc
     if expected is None:
         err = capsys.readouterr().err

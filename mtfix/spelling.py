@@ -1,0 +1,130 @@
+"""Clear misspellings of common English words, fixed from harper-py's dictionary.
+
+The rewriting model repairs grammar and word order but rarely a typo ("peaple", "tecnologies"): its
+tokenizer splits a misspelt word into pieces it has no reason to change. Harper (a rule-based checker
+with a curated dictionary) finds them, but applied blindly its first suggestion turns untranslated
+words and names into other words ("vtiralsya" -> "urinals", "dolboslav" -> "dollar"), which is worse
+than leaving them. So a fix is made only when all of these hold:
+
+* Harper calls the word a spelling error and it is written in lower-case letters only (names,
+  acronyms, words with digits and parts of hyphenated words are left alone: "knick-knack"), outside
+  inline tags and entities;
+* English hardly uses the word (wordfreq Zipf below :data:`MAX_TYPO_ZIPF`), and the caller has not
+  protected it (mtfix protects the words its untranslated-word detector flags);
+* the replacement is the first of Harper's first :data:`CANDIDATES` suggestions that is a common
+  word of letters only (Zipf at least :data:`MIN_WORD_ZIPF`, and :data:`MIN_GAIN` above the word's,
+  i.e. a hundred times as frequent: "beleive" -> "believe", but not "roubles" -> "rubles"), within
+  :func:`max_distance` edits.
+
+harper-py and wordfreq are imported on first use.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any
+
+MAX_TYPO_ZIPF = 3.0  # a word English uses more often than this is not a typo, whatever Harper says
+MIN_WORD_ZIPF = 3.0  # a replacement must be at least this common (about 1 in a million words)...
+MIN_GAIN = 2.0  # ...and this much more common than the word it replaces (Zipf is log10: 100 times)
+_JOINERS = ("-", "‑", "'", "’")  # a word next to these is part of a longer one
+CANDIDATES = 3  # how many of Harper's suggestions are considered, in its order
+_UNLINTABLE = re.compile(r"\S{40,}|[\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class SpellingFix:
+    """``text[start:end]`` (== ``word``) should read ``replacement``."""
+
+    start: int
+    end: int
+    word: str
+    replacement: str
+
+
+MIN_LETTERS = 4  # shorter words are too often abbreviations ("mvd") or foreign ("za")
+DISTANCES = ((7, 1), (11, 2))  # (up to this many letters, edits allowed); longer words: 3
+
+
+def max_distance(word: str) -> int:
+    """Edits allowed between a misspelt word and its replacement (see :data:`DISTANCES`)."""
+    return next((edits for letters, edits in DISTANCES if len(word) <= letters), DISTANCES[-1][1] + 1)
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits between ``a`` and ``b``: insertions, deletions, substitutions and swaps of two neighbouring
+    letters ("yaer" -> "year" is one), each counted once (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+@functools.lru_cache(maxsize=1)
+def _harper_linter() -> Any:
+    """One Harper linter per process: building it loads the curated dictionary (about a second)."""
+    try:
+        import harper
+    except ImportError:
+        raise ImportError("spelling fixes need harper-py: pip install harper-py "
+                          "(or turn them off with --no-spelling)") from None
+    return harper.Linter(harper.Dialect.AMERICAN)
+
+
+class Speller:
+    """Finds and applies :class:`SpellingFix` es with Harper's dictionary (shared, built on first use)."""
+
+    @property
+    def linter(self) -> Any:
+        return _harper_linter()
+
+    def fixes(self, text: str, protected: Collection[str] = ()) -> list[SpellingFix]:
+        """The fixes for ``text``, left to right and not overlapping; words in ``protected`` are kept."""
+        from wordfreq import zipf_frequency
+
+        out: list[SpellingFix] = []
+        from mtfix.rewrite import MARKUP
+
+        markup = [m.span() for m in MARKUP.finditer(text)]
+        # Harper's suggestion search is slow on huge tokens (a 200,000-letter "word" takes minutes), and
+        # lone surrogates (undecodable bytes kept by --errors keep) cannot reach it at all; no English
+        # word has either, so they are blanked out, keeping every offset.
+        masked = _UNLINTABLE.sub(lambda m: " " * len(m.group()), text)
+        lints = self.linter.lint(masked, language="plaintext")
+        for lint in sorted(lints, key=lambda lint: (lint.span.start, lint.span.end)):
+            if str(lint.lint_kind) != "Spelling" or not lint.suggestions:
+                continue
+            start, end = lint.span.start, lint.span.end
+            word = text[start:end]
+            if len(word) < MIN_LETTERS or not (word.isalpha() and word.islower()) or word in protected:
+                continue
+            if (start and text[start - 1] in _JOINERS) or text[end:end + 1] in _JOINERS:
+                continue
+            if any(a < end and start < b for a, b in markup):
+                continue
+            typo = zipf_frequency(word, "en")
+            if typo >= MAX_TYPO_ZIPF:
+                continue
+            for suggestion in list(lint.suggestions)[:CANDIDATES]:
+                candidate = str(suggestion.replacement_text)
+                if (candidate.isalpha() and candidate.islower() and candidate != word
+                        and edit_distance(word, candidate) <= max_distance(word)
+                        and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
+                    if not out or start >= out[-1].end:
+                        out.append(SpellingFix(start, end, word, candidate))
+                    break
+        return out
+
+    def fix(self, text: str, protected: Collection[str] = ()) -> str:
+        """``text`` with its :meth:`fixes` applied."""
+        for f in reversed(self.fixes(text, protected)):
+            text = text[:f.start] + f.replacement + text[f.end:]
+        return text

@@ -1,0 +1,104 @@
+"""Spelling fixes: only clear misspellings of common words; names and untranslated words stay."""
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+
+from mtfix import Corrector
+from mtfix.config import DEFAULT
+from mtfix.rewrite import Rewrite
+from mtfix.spelling import Speller, edit_distance, max_distance
+
+pytestmark = pytest.mark.skipif(importlib.util.find_spec("harper") is None, reason="harper-py not installed")
+
+
+@pytest.fixture(scope="module")
+def speller() -> Speller:
+    return Speller()
+
+
+def test_edit_distance():
+    assert edit_distance("peaple", "people") == 1
+    assert edit_distance("", "abc") == 3
+    assert edit_distance("abc", "abc") == 0
+    assert edit_distance("yaer", "year") == 1 and edit_distance("whcih", "which") == 1  # a swap is one edit
+    assert edit_distance("ca", "abc") == 3
+    assert edit_distance("preri", "peril") == 2
+    assert [max_distance(w) for w in ("yaer", "peaple", "imidiatly", "errounuosly", "responsibilty")] == [1, 1, 2, 2, 3]
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("Many peaple beleive in the fucture.", "Many people believe in the future."),
+    ("New tecnologies help the sosiety.", "New technologies help the society."),
+])
+def test_fixes_typos_of_common_words(speller, text, fixed):
+    assert speller.fix(text) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "The vtiralsya and dolboslav were found near the preri.",  # transliterations Harper would "fix"
+    "Mr Smiht and NATO met in Mexico.",  # capitalised: names and acronyms
+    "The roubles were paid in Moscow.",  # British spelling of a common word
+    "The co-operation went well at 5pm.",  # hyphens and digits
+    "Great knitting brings to the knick-knack.",  # Harper flags "knick" alone
+    'This offer suck, <bpt i="1">&lt;b&gt;</bpt>really<ept i="1">&lt;/b&gt;</ept>.',  # inline tags (TMX)
+])
+def test_leaves_names_transliterations_and_real_words(speller, text):
+    assert speller.fix(text) == text
+
+
+def test_offsets_are_code_points_and_protected_words_stay(speller):
+    text = "Café «Über» peaple and yaer."
+    fixes = speller.fixes(text)
+    assert [(text[f.start:f.end], f.replacement) for f in fixes] == [("peaple", "people"), ("yaer", "year")]
+    assert all(text[f.start:f.end] == f.word for f in fixes)
+    assert speller.fix(text, protected={"peaple"}) == "Café «Über» peaple and year."
+
+
+class Echo:
+    """A rewriter that keeps every sentence (as a model that sees nothing to change)."""
+
+    model_id, revision = "echo", "0"
+
+    def rewrite(self, sentences):
+        return [Rewrite(s, score=-0.1, keep_score=-0.1) for s in sentences]
+
+
+class Refused:
+    """A rewriter whose proposals the gate refuses (numbers changed)."""
+
+    model_id, revision = "refused", "0"
+
+    def rewrite(self, sentences):
+        return [Rewrite(s.replace("came", "came 42 times"), score=-0.1, keep_score=-0.5) for s in sentences]
+
+
+def test_corrector_applies_spelling_with_offsets_and_a_switch():
+    text = "Intro. Many peaple came."
+    result = Corrector(config=DEFAULT.with_(flags=False), rewriter=Echo()).correct(text)
+    assert result.text == "Intro. Many people came."
+    (edit,) = result.edits
+    assert text[edit.start:edit.end] == "peaple" and edit.replacement == "people" and edit.kind == "spelling"
+    assert result.sentences[1].status == "rewritten" and result.sentences[0].status == "unchanged"
+    assert result.signature.decoding["spelling"] == "harper"
+    off = Corrector(config=DEFAULT.with_(flags=False, spelling=False), rewriter=Echo()).correct(text)
+    assert off.text == text and "spelling" not in off.signature.decoding
+
+
+def test_spelling_still_applies_when_the_model_rewrite_is_refused():
+    (s,) = Corrector(config=DEFAULT.with_(flags=False), rewriter=Refused()).correct("Many peaple came.").sentences
+    assert s.output == "Many people came." and s.status == "rewritten"
+    assert s.reason.startswith("spelling only; the model's rewrite was refused: numbers changed")
+    assert s.proposal == "Many peaple came 42 times."
+
+
+def test_huge_tokens_are_skipped_quickly_with_offsets_kept(speller):
+    text = "see " + "a" * 200_000 + " and the peaple."
+    (fix,) = speller.fixes(text)
+    assert text[fix.start:fix.end] == "peaple"
+
+
+def test_undecodable_bytes_kept_as_surrogates_do_not_break_it(speller):
+    text = "caf\udce9 and the peaple."
+    assert speller.fix(text) == "caf\udce9 and the people."
