@@ -68,6 +68,12 @@ def edit_distance(a: str, b: str) -> int:
     return rows[-1][-1]
 
 
+def _inflection(word: str, candidate: str) -> bool:
+    """``word`` is ``candidate`` itself or its plural: a form Harper's dictionary lacks ("asthmas",
+    "eczemas" are English), not a typo of it."""
+    return word in (candidate, candidate + "s", candidate + "es")
+
+
 @functools.lru_cache(maxsize=1)
 def _harper_linter() -> Any:
     """One Harper linter per process: building it loads the curated dictionary (about a second)."""
@@ -115,7 +121,7 @@ class Speller:
                 continue
             for suggestion in list(lint.suggestions)[:CANDIDATES]:
                 candidate = str(suggestion.replacement_text)
-                if (candidate.isalpha() and candidate.islower() and candidate != word
+                if (candidate.isalpha() and candidate.islower() and not _inflection(word, candidate)
                         and edit_distance(word, candidate) <= max_distance(word)
                         and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
                     if not out or start >= out[-1].end:

@@ -40,6 +40,7 @@ def test_fixes_typos_of_common_words(speller, text, fixed):
     "The vtiralsya and dolboslav were found near the preri.",  # transliterations Harper would "fix"
     "Mr Smiht and NATO met in Mexico.",  # capitalised: names and acronyms
     "The roubles were paid in Moscow.",  # British spelling of a common word
+    "Children with asthmas and eczemas.",  # plurals Harper's dictionary lacks
     "The co-operation went well at 5pm.",  # hyphens and digits
     "Great knitting brings to the knick-knack.",  # Harper flags "knick" alone
     'This offer suck, <bpt i="1">&lt;b&gt;</bpt>really<ept i="1">&lt;/b&gt;</ept>.',  # inline tags (TMX)
