@@ -103,3 +103,18 @@ def test_huge_tokens_are_skipped_quickly_with_offsets_kept(speller):
 def test_undecodable_bytes_kept_as_surrogates_do_not_break_it(speller):
     text = "caf\udce9 and the peaple."
     assert speller.fix(text) == "caf\udce9 and the people."
+
+
+def test_cli_spelling_switch(monkeypatch, tmp_path, capsys):
+    from mtfix import cli
+
+    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(config=cli._config(args), rewriter=Echo()))
+    src = tmp_path / "in.txt"
+    src.write_text("Many peaple came.\n", encoding="utf-8")
+    assert cli.main(["correct", str(src), "-q", "--no-flags"]) == 0
+    assert capsys.readouterr().out == "Many people came.\n"
+    assert cli.main(["correct", str(src), "-q", "--no-flags", "--no-spelling"]) == 0
+    assert capsys.readouterr().out == "Many peaple came.\n"
+    parser = cli.build_parser()
+    assert parser.parse_args(["eval", "--preset", "jfleg", "--no-spelling"]).spelling is False
+    assert parser.parse_args(["review", str(src)]).spelling is True
