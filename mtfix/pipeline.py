@@ -118,20 +118,23 @@ class Corrector:
             return text
         try:
             return speller.fix(text, protected={f.word for f in flags})
-        except ImportError as exc:  # a bonus, like flags: without harper-py, correct anyway and say so once
-            warnings.warn(f"{exc}; correcting without spelling fixes", stacklevel=3)
-            self.config = self.config.with_(spelling=False)
+        except ImportError as exc:
             self._speller = None
+            self._turn_off("spelling", "spelling fixes", exc)
             return text
 
     def _optional_flags(self, sentence: str) -> list[Flag]:
-        # In a correction, flags are a bonus: without their libraries, correct anyway and say so once.
         try:
             return self.flags(sentence)
         except ImportError as exc:
-            warnings.warn(f"{exc}; correcting without flags", stacklevel=3)
-            self.config = self.config.with_(flags=False)
+            self._turn_off("flags", "flags", exc)
             return []
+
+    def _turn_off(self, option: str, what: str, exc: ImportError) -> None:
+        # In a correction, flags and spelling fixes are a bonus: without their libraries, correct anyway
+        # and say so once.
+        warnings.warn(f"{exc}; correcting without {what}", stacklevel=4)
+        self.config = self.config.with_(**{option: False})
 
     @property
     def quality_model(self) -> Any:

@@ -7,8 +7,8 @@ words and names into other words ("vtiralsya" -> "urinals", "dolboslav" -> "doll
 than leaving them. So a fix is made only when all of these hold:
 
 * Harper calls the word a spelling error and it is written in lower-case letters only (names,
-  acronyms, words with digits and parts of hyphenated words are left alone: "knick-knack"), outside
-  inline tags and entities;
+  acronyms, words with digits and parts of longer words, hyphenated or with an apostrophe, are left
+  alone: "knick-knack"), outside inline tags and entities;
 * English hardly uses the word (wordfreq Zipf below :data:`MAX_TYPO_ZIPF`), and the caller has not
   protected it (mtfix protects the words its untranslated-word detector flags);
 * the replacement is the first of Harper's first :data:`CANDIDATES` suggestions that is a common
@@ -26,12 +26,19 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from mtfix.rewrite import MARKUP
+
 MAX_TYPO_ZIPF = 3.0  # a word English uses more often than this is not a typo, whatever Harper says
 MIN_WORD_ZIPF = 3.0  # a replacement must be at least this common (about 1 in a million words)...
 MIN_GAIN = 2.0  # ...and this much more common than the word it replaces (Zipf is log10: 100 times)
-_JOINERS = ("-", "‑", "'", "’")  # a word next to these is part of a longer one
 CANDIDATES = 3  # how many of Harper's suggestions are considered, in its order
-_UNLINTABLE = re.compile(r"\S{40,}|[\ud800-\udfff]")
+MIN_LETTERS = 4  # shorter words are too often abbreviations ("mvd") or foreign ("za")
+DISTANCES = ((7, 1), (11, 2))  # (up to this many letters, edits allowed); longer words: 3
+_JOINERS = ("-", "‑", "'", "’")  # a word next to these is part of a longer one
+# What Harper is not shown (blanked with spaces, so offsets hold): inline tags and entities, which are
+# not words; huge tokens, on which its suggestion search is slow (a 200,000-letter "word" takes
+# minutes); lone surrogates (undecodable bytes kept by --errors keep), which cannot reach it at all.
+_UNLINTABLE = re.compile(rf"{MARKUP.pattern}|\S{{40,}}|[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -42,10 +49,6 @@ class SpellingFix:
     end: int
     word: str
     replacement: str
-
-
-MIN_LETTERS = 4  # shorter words are too often abbreviations ("mvd") or foreign ("za")
-DISTANCES = ((7, 1), (11, 2))  # (up to this many letters, edits allowed); longer words: 3
 
 
 def max_distance(word: str) -> int:
@@ -97,12 +100,6 @@ class Speller:
         from wordfreq import zipf_frequency
 
         out: list[SpellingFix] = []
-        from mtfix.rewrite import MARKUP
-
-        markup = [m.span() for m in MARKUP.finditer(text)]
-        # Harper's suggestion search is slow on huge tokens (a 200,000-letter "word" takes minutes), and
-        # lone surrogates (undecodable bytes kept by --errors keep) cannot reach it at all; no English
-        # word has either, so they are blanked out, keeping every offset.
         masked = _UNLINTABLE.sub(lambda m: " " * len(m.group()), text)
         lints = self.linter.lint(masked, language="plaintext")
         for lint in sorted(lints, key=lambda lint: (lint.span.start, lint.span.end)):
@@ -113,8 +110,6 @@ class Speller:
             if len(word) < MIN_LETTERS or not (word.isalpha() and word.islower()) or word in protected:
                 continue
             if (start and text[start - 1] in _JOINERS) or text[end:end + 1] in _JOINERS:
-                continue
-            if any(a < end and start < b for a, b in markup):
                 continue
             typo = zipf_frequency(word, "en")
             if typo >= MAX_TYPO_ZIPF:
