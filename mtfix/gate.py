@@ -146,6 +146,9 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     dropped = dropped_content_word(source, proposal)
     if dropped:
         return f"content dropped ({dropped})"
+    invented = invented_content_word(source, proposal)
+    if invented:
+        return f"content invented ({invented})"
     if config.max_changed_words:
         changed = changed_words(source, proposal)
         if changed > config.max_changed_words:
@@ -207,12 +210,26 @@ def dropped_content_word(source: str, proposal: str) -> str:
     """A word deleted outright (no replacement in its place) that is not a function word and appears
     nowhere in the proposal; ``""`` if none. Replacements ("suck" -> "sucks") are not deletions. Inline
     tags and entities are not words here (the tag guard of :mod:`mtfix.formats` judges them)."""
+    return _bare_content_word(source, proposal, "delete")
+
+
+def invented_content_word(source: str, proposal: str) -> str:
+    """A word inserted outright (not in place of another) that is not a function word and appears nowhere
+    in the source; ``""`` if none. A repair adds articles, auxiliaries and pronouns ("bellhop in hotel" ->
+    "in the hotel"); a new noun or verb is new meaning ("the King has officially 14 wives" -> "has
+    officially married 14 wives")."""
+    return _bare_content_word(source, proposal, "insert")
+
+
+def _bare_content_word(source: str, proposal: str, kind: str) -> str:
+    """The first content word that a pure ``kind`` ("delete" or "insert") run of the word diff removes
+    from the source or adds to it, and that the other side lacks entirely; ``""`` if none."""
     a, b, changes = _word_changes(MARKUP.sub(" ", source), MARKUP.sub(" ", proposal))
-    kept = set(b)
-    for op, i1, i2, _j1, _j2 in changes:
-        if op == "delete":
-            for word in a[i1:i2]:
-                if word not in _FUNCTION_WORDS and word not in kept and not word.isdigit():
+    other = set(b) if kind == "delete" else set(a)
+    for op, i1, i2, j1, j2 in changes:
+        if op == kind:
+            for word in a[i1:i2] if kind == "delete" else b[j1:j2]:
+                if word not in _FUNCTION_WORDS and word not in other and not word.isdigit():
                     return word
     return ""
 

@@ -112,10 +112,30 @@ def test_dropped_content_word(source: str, proposal: str, dropped: str) -> None:
         assert (verdict.status, verdict.reason) == ("rejected", f"content dropped ({dropped})")
 
 
-def test_dropped_content_word_ignores_markup() -> None:
+@pytest.mark.parametrize(("source", "proposal", "invented"), [
+    ("The King has officially 14 wives.", "The King has officially married 14 wives.", "married"),
+    ("a waiter or bellhop in hotel", "a waiter or bellhop in the hotel", ""),  # an article: a repair
+    ("so have to acknowledge it", "so I have to acknowledge it", ""),  # a pronoun
+    ("But the money also have the disadvantage.", "But the money also has the disadvantage.", ""),  # replaced
+    ("good news, very good news", "very good news, good news", ""),  # moved, not new
+])
+def test_invented_content_word(source: str, proposal: str, invented: str) -> None:
+    from mtfix.gate import invented_content_word
+
+    assert invented_content_word(source, proposal) == invented
+    verdict = judge(source, Rewrite(proposal, GOOD.score, GOOD.keep_score))
+    if invented:
+        assert (verdict.status, verdict.reason) == ("rejected", f"content invented ({invented})")
+    else:
+        assert verdict.status == "rewritten"
+
+
+def test_content_word_guards_ignore_markup() -> None:
     # Tags and entities are the formats' tag guard's business, not words the rewrite dropped.
-    from mtfix.gate import dropped_content_word
+    from mtfix.gate import dropped_content_word, invented_content_word
 
     assert dropped_content_word('everybody <g id="1">know it</g>', 'everybody <g id="1">knows it') == ""
     assert dropped_content_word("salt &amp; pepper", "salt & pepper") == ""
     assert dropped_content_word("salt &amp; black pepper", "salt & pepper") == "black"
+    assert invented_content_word('salt &amp; pepper', 'salt <g id="1">&amp;</g> pepper') == ""
+    assert invented_content_word("salt &amp; pepper", "salt & black pepper") == "black"
