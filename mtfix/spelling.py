@@ -14,7 +14,8 @@ than leaving them. So a fix is made only when all of these hold:
 * the replacement is the first of Harper's first :data:`CANDIDATES` suggestions that is a common
   word of letters only (Zipf at least :data:`MIN_WORD_ZIPF`, and :data:`MIN_GAIN` above the word's,
   i.e. a hundred times as frequent: "beleive" -> "believe", but not "roubles" -> "rubles"), within
-  :func:`max_distance` edits.
+  :func:`max_distance` edits, and no suggestion is nearer to the word: when the nearest ones are
+  rare, a farther common word is not a safer guess ("expances" stays; "enhances" is not the fix).
 
 harper-py and wordfreq are imported on first use.
 """
@@ -77,6 +78,15 @@ def _inflection(word: str, candidate: str) -> bool:
     return word in (candidate, candidate + "s", candidate + "es")
 
 
+def _nearest(word: str, suggestions: list[str]) -> list[str]:
+    """The lower-case suggestions fewest edits from ``word``, in Harper's order. Only these may be used:
+    when none is common enough, a farther common word is not a safer guess ("expances": "expanses" is
+    the fix, not "enhances")."""
+    words = [c for c in suggestions if c.isalpha() and c.islower() and not _inflection(word, c)]
+    least = min((edit_distance(word, c) for c in words), default=0)
+    return [c for c in words if edit_distance(word, c) == least]
+
+
 @functools.lru_cache(maxsize=1)
 def _harper_linter() -> Any:
     """One Harper linter per process: building it loads the curated dictionary (about a second)."""
@@ -114,10 +124,8 @@ class Speller:
             typo = zipf_frequency(word, "en")
             if typo >= MAX_TYPO_ZIPF:
                 continue
-            for suggestion in list(lint.suggestions)[:CANDIDATES]:
-                candidate = str(suggestion.replacement_text)
-                if (candidate.isalpha() and candidate.islower() and not _inflection(word, candidate)
-                        and edit_distance(word, candidate) <= max_distance(word)
+            for candidate in _nearest(word, [str(s.replacement_text) for s in list(lint.suggestions)[:CANDIDATES]]):
+                if (edit_distance(word, candidate) <= max_distance(word)
                         and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
                     if not out or start >= out[-1].end:
                         out.append(SpellingFix(start, end, word, candidate))

@@ -42,6 +42,7 @@ def test_fixes_typos_of_common_words(speller, text, fixed):
     "The roubles were paid in Moscow.",  # British spelling of a common word
     "Children with asthmas and eczemas.",  # plurals Harper's dictionary lacks
     "The co-operation went well at 5pm.",  # hyphens and digits
+    "A small window in endless expances.",  # nearest fix "expanses" is rare: not the farther "enhances"
     "Great knitting brings to the knick-knack.",  # Harper flags "knick" alone
     'This offer suck, <bpt i="1">&lt;b&gt;</bpt>really<ept i="1">&lt;/b&gt;</ept>.',  # inline tags (TMX)
 ])
