@@ -110,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, spelling=False,
+                   typography=False,
                    edit_types="rules")
 
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
@@ -165,6 +166,9 @@ def _spelling_option(p: Any) -> None:
     p.add_argument("--spelling", action=argparse.BooleanOptionalAction, default=DEFAULT.spelling,
                    help="fix clear misspellings of common words, e.g. peaple -> people (harper-py's dictionary; "
                         "names and untranslated words are left alone) (default: on)")
+    p.add_argument("--typography", action=argparse.BooleanOptionalAction, default=DEFAULT.typography,
+                   help="make TeX quotes (``...'') plain and drop spaces before punctuation (\"sure : so\" -> "
+                        "\"sure: so\") (default: on)")
 
 
 def _unit(value: str) -> float:
@@ -335,7 +339,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         sets = ev.load_sets(args.preset, args.data, args.pair, args.mt, args.ref, args.src,
                             split(args.metrics.lower()), args.tokenized, split(args.systems))
         config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
-                                                    dtype=args.dtype, spelling=args.spelling)
+                                                    dtype=args.dtype, spelling=args.spelling,
+                                                    typography=args.typography)
         fixers = make_fixers(split(args.fixers), config)
     except (ValueError, ImportError) as exc:
         raise UsageError(str(exc)) from None
@@ -365,7 +370,8 @@ def _config(args: argparse.Namespace) -> Any:
     """The Config of a correct/review/check run, the same for the local and the Ray engine."""
     return DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
                                               dtype=args.dtype, min_confidence=args.min_confidence, flags=args.flags,
-                                              spelling=args.spelling, edit_types=args.edit_types)
+                                              spelling=args.spelling, typography=args.typography,
+                                              edit_types=args.edit_types)
 
 
 def _corrector(args: argparse.Namespace) -> Any:

@@ -44,6 +44,7 @@ class Config:
     min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
     flags: bool = True  # look for untranslated words (pymorphy3, wordfreq)
     spelling: bool = True  # fix clear misspellings of common words (mtfix.spelling, harper-py)
+    typography: bool = True  # TeX quotes and spaces before punctuation (mtfix.typography)
     edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
     strategy: str = "copy-draft"  # "copy-draft" (greedy's output, drafted from the source) or "greedy" (generate)
     draft_tokens: int = 10  # copy-draft: source tokens proposed per verifying forward pass
@@ -69,6 +70,7 @@ class Config:
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
                 **({"min_confidence": self.min_confidence} if self.min_confidence else {}),
                 **({"spelling": "harper"} if self.spelling else {}),
+                **({"typography": "rules"} if self.typography else {}),
                 **({"dtype": self.dtype} if self.dtype != "float32" else {}),
                 # copy-draft and greedy give the same output: only an approximation belongs here.
                 **({"skip_keep": self.skip_keep_score} if self.skip_keep_score is not None else {})}

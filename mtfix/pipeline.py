@@ -14,6 +14,7 @@ from mtfix.gate import judge
 from mtfix.result import Result, SentenceResult, Signature, confident_sentence
 from mtfix.rewrite import Rewrite, Rewriter
 from mtfix.segment import Sentence, segment
+from mtfix.typography import tidy
 from mtfix.untranslated import Flag
 
 Progress = Callable[[int, int], None]  # (sentences done, sentences in all)
@@ -122,6 +123,17 @@ class Corrector:
             self._speller = None
             self._turn_off("spelling", "spelling fixes", exc)
             return text
+
+    def _by_rule(self, text: str, flags: Sequence[Flag]) -> tuple[str, list[str]]:
+        """``text`` after the rule stages (spelling, typography) and the names of those that changed it."""
+        stages = []
+        spelled = self._spelled(text, flags)
+        if spelled != text:
+            stages.append("spelling")
+        tidied = tidy(spelled) if self.config.typography else spelled
+        if tidied != spelled:
+            stages.append("typography")
+        return tidied, stages
 
     def _optional_flags(self, sentence: str) -> list[Flag]:
         try:
@@ -249,11 +261,12 @@ class Corrector:
             rewrite = rewrites[s.text]
             verdict = judge(s.text, rewrite, gate)
             output, status, reason = verdict.output, verdict.status, verdict.reason
-            # Spelling runs on whatever the gate let through: the model's rewrite, or the sentence it kept.
-            spelled = self._spelled(output, flags[s.text])
-            if spelled != output:
-                reason = f"spelling only; the model's rewrite was refused: {reason}" if status == "rejected" else ""
-                output, status = spelled, "rewritten"
+            # The rule stages run on whatever the gate let through: the model's rewrite, or the sentence it kept.
+            fixed, stages = self._by_rule(output, flags[s.text])
+            if stages:
+                reason = (f"{' and '.join(stages)} only; the model's rewrite was refused: {reason}"
+                          if status == "rejected" else "")
+                output, status = fixed, "rewritten"
             confidence = _confidence(rewrite)
             edits: tuple[Edit, ...] = ()
             sentence_flags = _shift(flags[s.text], s.start)
