@@ -17,6 +17,10 @@ than leaving them. So a fix is made only when all of these hold:
   :func:`max_distance` edits, and no suggestion is nearer to the word: when the nearest ones are
   rare, a farther common word is not a safer guess ("expances" stays; "enhances" is not the fix).
 
+A lower-case word whose first suggestion is the same word with capitals is a name written in lower
+case, as some MT systems write every word: it gets its capitals ("quebec" -> "Quebec", "november" ->
+"November"), whatever its frequency (wordfreq does not tell "november" from "November").
+
 harper-py and wordfreq are imported on first use.
 """
 from __future__ import annotations
@@ -87,6 +91,27 @@ def _nearest(word: str, suggestions: list[str]) -> list[str]:
     return [c for c in words if edit_distance(word, c) == least]
 
 
+def _name_case(word: str, suggestions: list[str]) -> str:
+    """Harper's first suggestion if it is ``word`` with capitals: a name written in lower case, as some
+    MT systems write every word ("quebec" -> "Quebec", "november" -> "November"); else ``""``."""
+    first = suggestions[0] if suggestions else ""
+    return first if first != word and first.lower() == word else ""
+
+
+def _respelling(word: str, suggestions: list[str]) -> str:
+    """The common word ``word`` is a misspelling of (see the module's rules), or ``""``."""
+    from wordfreq import zipf_frequency
+
+    typo = zipf_frequency(word, "en")
+    if typo >= MAX_TYPO_ZIPF:
+        return ""
+    for candidate in _nearest(word, suggestions):
+        if (edit_distance(word, candidate) <= max_distance(word)
+                and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
+            return candidate
+    return ""
+
+
 @functools.lru_cache(maxsize=1)
 def _harper_linter() -> Any:
     """One Harper linter per process: building it loads the curated dictionary (about a second)."""
@@ -107,8 +132,6 @@ class Speller:
 
     def fixes(self, text: str, protected: Collection[str] = ()) -> list[SpellingFix]:
         """The fixes for ``text``, left to right and not overlapping; words in ``protected`` are kept."""
-        from wordfreq import zipf_frequency
-
         out: list[SpellingFix] = []
         masked = _UNLINTABLE.sub(lambda m: " " * len(m.group()), text)
         lints = self.linter.lint(masked, language="plaintext")
@@ -121,15 +144,10 @@ class Speller:
                 continue
             if (start and text[start - 1] in _JOINERS) or text[end:end + 1] in _JOINERS:
                 continue
-            typo = zipf_frequency(word, "en")
-            if typo >= MAX_TYPO_ZIPF:
-                continue
-            for candidate in _nearest(word, [str(s.replacement_text) for s in list(lint.suggestions)[:CANDIDATES]]):
-                if (edit_distance(word, candidate) <= max_distance(word)
-                        and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
-                    if not out or start >= out[-1].end:
-                        out.append(SpellingFix(start, end, word, candidate))
-                    break
+            suggestions = [str(s.replacement_text) for s in list(lint.suggestions)[:CANDIDATES]]
+            replacement = _name_case(word, suggestions) or _respelling(word, suggestions)
+            if replacement and (not out or start >= out[-1].end):
+                out.append(SpellingFix(start, end, word, replacement))
         return out
 
     def fix(self, text: str, protected: Collection[str] = ()) -> str:

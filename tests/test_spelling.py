@@ -31,6 +31,8 @@ def test_edit_distance():
 @pytest.mark.parametrize("text, fixed", [
     ("Many peaple beleive in the fucture.", "Many people believe in the future."),
     ("New tecnologies help the sosiety.", "New technologies help the society."),
+    # names written in lower case (cu-karel, cu-zeman): capitals, however common the word
+    ("In quebec the canadian smokers quit in november.", "In Quebec the Canadian smokers quit in November."),
 ])
 def test_fixes_typos_of_common_words(speller, text, fixed):
     assert speller.fix(text) == fixed
@@ -43,6 +45,8 @@ def test_fixes_typos_of_common_words(speller, text, fixed):
     "Children with asthmas and eczemas.",  # plurals Harper's dictionary lacks
     "The co-operation went well at 5pm.",  # hyphens and digits
     "A small window in endless expances.",  # nearest fix "expanses" is rare: not the farther "enhances"
+    "He paid the bill in march and may go.",  # common words that are also names
+    "We met andré there.",  # Harper would make it "and"; only a change of case is a name's fix
     "Great knitting brings to the knick-knack.",  # Harper flags "knick" alone
     'This offer suck, <bpt i="1">&lt;b&gt;</bpt>really<ept i="1">&lt;/b&gt;</ept>.',  # inline tags (TMX)
 ])
