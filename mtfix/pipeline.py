@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mtfix import __version__
@@ -240,7 +240,8 @@ class Corrector:
         evidence = [getattr(rewrites[s], "evidence", None) for s in unique]
         quality = dict(zip(unique, self.quality(unique, [flags[s] for s in unique], evidence)))
         signature, gate = self.signature, self.gate_config
-        return [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality)
+        judged: dict[str, _Judged] = {}  # gate, rule stages and diff run once per distinct sentence too
+        return [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality, judged)
                 for text, sents, name in zip(texts, segmented, names)]
 
     def _rewrite_chunked(self, sentences: list[str], progress: Progress | None) -> list[Rewrite]:
@@ -255,30 +256,44 @@ class Corrector:
 
     def _assemble(self, text: str, sentences: list[Sentence], rewrites: dict[str, Rewrite],
                   signature: Signature, name: str, gate: Config, flags: dict[str, list[Flag]],
-                  quality: dict[str, float | None]) -> Result:
+                  quality: dict[str, float | None], judged: dict[str, _Judged]) -> Result:
         results = []
         for s in sentences:
-            rewrite = rewrites[s.text]
-            verdict = judge(s.text, rewrite, gate)
-            output, status, reason = verdict.output, verdict.status, verdict.reason
-            # The rule stages run on whatever the gate let through: the model's rewrite, or the sentence it kept.
-            fixed, stages = self._by_rule(output, flags[s.text])
-            if stages:
-                reason = (f"{' and '.join(stages)} only; the model's rewrite was refused: {reason}"
-                          if status == "rejected" else "")
-                output, status = fixed, "rewritten"
-            confidence = _confidence(rewrite)
-            edits: tuple[Edit, ...] = ()
-            sentence_flags = _shift(flags[s.text], s.start)
-            if status == "rewritten":
-                edits = tuple(self.diff(s.text, output, s.start, confidence, sentence_flags))
-            result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, output, status,
-                                    reason, verdict.proposal, rewrite.score, edits, quality[s.text],
-                                    sentence_flags)
+            if s.text not in judged:
+                judged[s.text] = self._judge(s.text, rewrites[s.text], gate, flags[s.text])
+            j = judged[s.text]
+            edits = tuple(replace(e, start=e.start + s.start, end=e.end + s.start) for e in j.edits)
+            result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, j.output, j.status,
+                                    j.reason, j.proposal, rewrites[s.text].score, edits, quality[s.text],
+                                    _shift(flags[s.text], s.start))
             # --min-confidence: what is not shown is not applied either.
             results.append(confident_sentence(result, self.config.min_confidence))
         corrected = apply_edits(text, [e for r in results for e in r.edits])
         return Result(text, corrected, tuple(results), signature, name)
+
+    def _judge(self, sentence: str, rewrite: Rewrite, gate: Config, flags: list[Flag]) -> _Judged:
+        """What becomes of one sentence: the gate's verdict, then the rule stages; edits at offset 0."""
+        verdict = judge(sentence, rewrite, gate)
+        output, status, reason = verdict.output, verdict.status, verdict.reason
+        # The rule stages run on whatever the gate let through: the model's rewrite, or the sentence it kept.
+        fixed, stages = self._by_rule(output, flags)
+        if stages:
+            refused = f"; the model's rewrite was refused: {reason}" if status == "rejected" else ""
+            reason = f"{' and '.join(stages)} only{refused}" if refused else ""
+            output, status = fixed, "rewritten"
+        edits: tuple[Edit, ...] = ()
+        if status == "rewritten":
+            edits = tuple(self.diff(sentence, output, 0, _confidence(rewrite), flags))
+        return _Judged(output, status, reason, verdict.proposal, edits)
+
+
+@dataclass(frozen=True)
+class _Judged:
+    output: str
+    status: str
+    reason: str
+    proposal: str
+    edits: tuple[Edit, ...]  # offsets into the sentence
 
 
 def _shift(flags: Sequence[Flag], offset: int) -> tuple[Flag, ...]:

@@ -71,6 +71,22 @@ def test_batch_shares_model_calls_and_dedupes() -> None:
     assert sorted(sent) == ["Same.", "This offer suck."]
 
 
+def test_repeated_sentences_are_judged_once_with_their_own_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mtfix.pipeline as pipeline
+
+    calls: list[str] = []
+    real = pipeline.judge
+    monkeypatch.setattr(pipeline, "judge", lambda s, *a: calls.append(s) or real(s, *a))
+    texts = ["This offer suck. Same. This offer suck.", "This offer suck."]
+    results = Corrector(rewriter=FakeRewriter(fix_agreement)).correct_batch(texts)
+    assert sorted(calls) == ["Same.", "This offer suck."]  # gate, rule stages and diff: once each
+    assert [r.text for r in results] == ["This offer sucks. Same. This offer sucks.", "This offer sucks."]
+    for text, result in zip(texts, results):
+        assert apply_edits(text, result.edits) == result.text
+        assert all(text[e.start:e.end] == e.original for e in result.edits)
+    assert [e.start for e in results[0].edits] == [11, 34]
+
+
 def test_stages_are_callable_one_by_one(corrector: Corrector) -> None:
     sentences = corrector.segment("One is here. Two is there.")
     assert [s.text for s in sentences] == ["One is here.", "Two is there."]
