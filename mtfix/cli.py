@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically) instead of stdout")
     p.add_argument("--level", choices=tuple(LEVELS), default=DEFAULT.level, help="gate level of the mtfix fixers")
-    _spelling_option(p)
+    _rule_options(p)
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_eval)
@@ -156,13 +156,14 @@ def _flag_options(group: Any) -> None:
                             f"(default: {DEFAULT.min_confidence})")
     group.add_argument("--flags", action=argparse.BooleanOptionalAction, default=DEFAULT.flags,
                        help="flag untranslated words (default: on)")
-    _spelling_option(group)
+    _rule_options(group)
     group.add_argument("--edit-types", choices=("auto", "errant", "rules"), default=DEFAULT.edit_types,
                        help="who types edits: ERRANT (mtfix[types]), rules, or auto: ERRANT when installed "
                             f"(default: {DEFAULT.edit_types})")
 
 
-def _spelling_option(p: Any) -> None:
+def _rule_options(p: Any) -> None:
+    """--spelling and --typography: the rule stages after the gate (correct, review, eval)."""
     p.add_argument("--spelling", action=argparse.BooleanOptionalAction, default=DEFAULT.spelling,
                    help="fix clear misspellings of common words, e.g. peaple -> people (harper-py's dictionary; "
                         "names and untranslated words are left alone) (default: on)")
