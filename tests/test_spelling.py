@@ -4,10 +4,10 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from fakes import FakeRewriter
 
 from mtfix import Corrector
 from mtfix.config import DEFAULT
-from mtfix.rewrite import Rewrite
 from mtfix.spelling import Speller, edit_distance, max_distance
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("harper") is None, reason="harper-py not installed")
@@ -62,38 +62,30 @@ def test_offsets_are_code_points_and_protected_words_stay(speller):
     assert speller.fix(text, protected={"peaple"}) == "Café «Über» peaple and year."
 
 
-class Echo:
+def echo() -> FakeRewriter:
     """A rewriter that keeps every sentence (as a model that sees nothing to change)."""
-
-    model_id, revision = "echo", "0"
-
-    def rewrite(self, sentences):
-        return [Rewrite(s, score=-0.1, keep_score=-0.1) for s in sentences]
+    return FakeRewriter(lambda s: s, keep_score=-0.1)
 
 
-class Refused:
+def refused() -> FakeRewriter:
     """A rewriter whose proposals the gate refuses (numbers changed)."""
-
-    model_id, revision = "refused", "0"
-
-    def rewrite(self, sentences):
-        return [Rewrite(s.replace("came", "came 42 times"), score=-0.1, keep_score=-0.5) for s in sentences]
+    return FakeRewriter(lambda s: s.replace("came", "came 42 times"), keep_score=-0.5)
 
 
 def test_corrector_applies_spelling_with_offsets_and_a_switch():
     text = "Intro. Many peaple came."
-    result = Corrector(config=DEFAULT.with_(flags=False), rewriter=Echo()).correct(text)
+    result = Corrector(config=DEFAULT.with_(flags=False), rewriter=echo()).correct(text)
     assert result.text == "Intro. Many people came."
     (edit,) = result.edits
     assert text[edit.start:edit.end] == "peaple" and edit.replacement == "people" and edit.kind == "spelling"
     assert result.sentences[1].status == "rewritten" and result.sentences[0].status == "unchanged"
     assert result.signature.decoding["spelling"] == "harper"
-    off = Corrector(config=DEFAULT.with_(flags=False, spelling=False), rewriter=Echo()).correct(text)
+    off = Corrector(config=DEFAULT.with_(flags=False, spelling=False), rewriter=echo()).correct(text)
     assert off.text == text and "spelling" not in off.signature.decoding
 
 
 def test_spelling_still_applies_when_the_model_rewrite_is_refused():
-    (s,) = Corrector(config=DEFAULT.with_(flags=False), rewriter=Refused()).correct("Many peaple came.").sentences
+    (s,) = Corrector(config=DEFAULT.with_(flags=False), rewriter=refused()).correct("Many peaple came.").sentences
     assert s.output == "Many people came." and s.status == "rewritten"
     assert s.reason.startswith("spelling only; the model's rewrite was refused: numbers changed")
     assert s.proposal == "Many peaple came 42 times."
@@ -113,7 +105,7 @@ def test_undecodable_bytes_kept_as_surrogates_do_not_break_it(speller):
 def test_cli_spelling_switch(monkeypatch, tmp_path, capsys):
     from mtfix import cli
 
-    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(config=cli._config(args), rewriter=Echo()))
+    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(config=cli._config(args), rewriter=echo()))
     src = tmp_path / "in.txt"
     src.write_text("Many peaple came.\n", encoding="utf-8")
     assert cli.main(["correct", str(src), "-q", "--no-flags"]) == 0

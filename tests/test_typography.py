@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from fakes import FakeRewriter
 
 from mtfix import Corrector
 from mtfix.config import DEFAULT
-from mtfix.rewrite import Rewrite
 from mtfix.typography import tidy
 
 
@@ -43,35 +43,29 @@ def test_is_idempotent():
     assert tidy(tidy(text)) == tidy(text) == '"Social networking is fun," he says: really.'
 
 
-class Echo:
-    model_id, revision = "echo", "0"
-
-    def rewrite(self, sentences):
-        return [Rewrite(s, score=-0.1, keep_score=-0.1) for s in sentences]
+def echo() -> FakeRewriter:
+    return FakeRewriter(lambda s: s, keep_score=-0.1)
 
 
-class Refused:
-    model_id, revision = "refused", "0"
-
-    def rewrite(self, sentences):
-        return [Rewrite(s.replace("rose", "rose 42 times"), score=-0.1, keep_score=-0.5) for s in sentences]
+def refused() -> FakeRewriter:  # the gate refuses these proposals: numbers changed
+    return FakeRewriter(lambda s: s.replace("rose", "rose 42 times"), keep_score=-0.5)
 
 
 def test_corrector_applies_typography_with_offsets_and_a_switch():
     text = "Intro. ``It rose, ''he said ."
     config = DEFAULT.with_(flags=False, spelling=False)
-    result = Corrector(config=config, rewriter=Echo()).correct(text)
+    result = Corrector(config=config, rewriter=echo()).correct(text)
     assert result.text == 'Intro. "It rose," he said.'
     assert [s.status for s in result.sentences] == ["unchanged", "rewritten"]
     assert all(e.start >= len("Intro. ") for e in result.edits)
     assert result.signature.decoding["typography"] == "rules"
-    off = Corrector(config=config.with_(typography=False), rewriter=Echo()).correct(text)
+    off = Corrector(config=config.with_(typography=False), rewriter=echo()).correct(text)
     assert off.text == text and "typography" not in off.signature.decoding
 
 
 def test_typography_still_applies_when_the_model_rewrite_is_refused():
     config = DEFAULT.with_(flags=False, spelling=False)
-    (s,) = Corrector(config=config, rewriter=Refused()).correct("Prices rose : a lot.").sentences
+    (s,) = Corrector(config=config, rewriter=refused()).correct("Prices rose : a lot.").sentences
     assert s.output == "Prices rose: a lot." and s.status == "rewritten"
     assert s.reason.startswith("typography only; the model's rewrite was refused: numbers changed")
 
@@ -79,7 +73,7 @@ def test_typography_still_applies_when_the_model_rewrite_is_refused():
 def test_cli_typography_switch(monkeypatch, tmp_path, capsys):
     from mtfix import cli
 
-    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(config=cli._config(args), rewriter=Echo()))
+    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(config=cli._config(args), rewriter=echo()))
     src = tmp_path / "in.txt"
     src.write_text("It is so : fine.\n", encoding="utf-8")
     assert cli.main(["correct", str(src), "-q", "--no-flags", "--no-spelling"]) == 0
