@@ -82,15 +82,6 @@ def _inflection(word: str, candidate: str) -> bool:
     return word in (candidate, candidate + "s", candidate + "es")
 
 
-def _nearest(word: str, suggestions: list[str]) -> list[str]:
-    """The lower-case suggestions fewest edits from ``word``, in Harper's order. Only these may be used:
-    when none is common enough, a farther common word is not a safer guess ("expances": "expanses" is
-    the fix, not "enhances")."""
-    words = [c for c in suggestions if c.isalpha() and c.islower() and not _inflection(word, c)]
-    least = min((edit_distance(word, c) for c in words), default=0)
-    return [c for c in words if edit_distance(word, c) == least]
-
-
 def _name_case(word: str, suggestions: list[str]) -> str:
     """Harper's first suggestion if it is ``word`` with capitals: a name written in lower case, as some
     MT systems write every word ("quebec" -> "Quebec", "november" -> "November"); else ``""``."""
@@ -99,17 +90,21 @@ def _name_case(word: str, suggestions: list[str]) -> str:
 
 
 def _respelling(word: str, suggestions: list[str]) -> str:
-    """The common word ``word`` is a misspelling of (see the module's rules), or ``""``."""
+    """The common word ``word`` is a misspelling of (see the module's rules), or ``""``. Only the
+    suggestions fewest edits away may be used: when none of them is common enough, a farther common
+    word is not a safer guess ("expances": "expanses" is the fix, not "enhances")."""
     from wordfreq import zipf_frequency
 
     typo = zipf_frequency(word, "en")
     if typo >= MAX_TYPO_ZIPF:
         return ""
-    for candidate in _nearest(word, suggestions):
-        if (edit_distance(word, candidate) <= max_distance(word)
-                and zipf_frequency(candidate, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)):
-            return candidate
-    return ""
+    words = [c for c in suggestions if c.isalpha() and c.islower() and not _inflection(word, c)]
+    distance = {c: edit_distance(word, c) for c in words}
+    least = min(distance.values(), default=max_distance(word) + 1)
+    if least > max_distance(word):
+        return ""
+    return next((c for c in words if distance[c] == least
+                 and zipf_frequency(c, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)), "")
 
 
 @functools.lru_cache(maxsize=1)
