@@ -35,11 +35,12 @@ def tidy(text: str) -> str:
 
 def _quotes(text: str) -> str:
     out: list[str] = []
+    quotes = 0  # plain quotes written so far: an odd count means one is open
     last = 0
     for m in _PAIR.finditer(text):
         before = text[last:m.start()]
-        opened = ("".join(out) + before).count('"') % 2 == 1
-        if opened:  # a closing quote: no space before it, one before a word right after it
+        quotes += before.count('"') + 1
+        if quotes % 2 == 0:  # a closing quote: no space before it, one before a word right after it
             out.append(before.rstrip(" \t") + '"')
             if text[m.end():m.end() + 1].isalnum():
                 out.append(" ")
