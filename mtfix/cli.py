@@ -110,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, spelling=False,
-                   typography=False,
+                   typography=False, cognates=False,
                    edit_types="rules")
 
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
@@ -163,7 +163,10 @@ def _flag_options(group: Any) -> None:
 
 
 def _rule_options(p: Any) -> None:
-    """--spelling and --typography: the rule stages after the gate (correct, review, eval)."""
+    """--cognates, --spelling and --typography: the rule stages after the gate (correct, review, eval)."""
+    p.add_argument("--cognates", action=argparse.BooleanOptionalAction, default=DEFAULT.cognates,
+                   help="render untranslated Cyrillic words that English shares, e.g. диаметром -> diameter, "
+                        "телескопы -> telescopes; other untranslated words stay flagged (default: on)")
     p.add_argument("--spelling", action=argparse.BooleanOptionalAction, default=DEFAULT.spelling,
                    help="fix clear misspellings of common words, e.g. peaple -> people (harper-py's dictionary; "
                         "names and untranslated words are left alone) (default: on)")
@@ -341,7 +344,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                             split(args.metrics.lower()), args.tokenized, split(args.systems))
         config = DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
                                                     dtype=args.dtype, spelling=args.spelling,
-                                                    typography=args.typography)
+                                                    typography=args.typography, cognates=args.cognates)
         fixers = make_fixers(split(args.fixers), config)
     except (ValueError, ImportError) as exc:
         raise UsageError(str(exc)) from None
@@ -372,6 +375,7 @@ def _config(args: argparse.Namespace) -> Any:
     return DEFAULT.at_level(args.level).with_(batch_size=args.batch_size, num_threads=args.threads or 0,
                                               dtype=args.dtype, min_confidence=args.min_confidence, flags=args.flags,
                                               spelling=args.spelling, typography=args.typography,
+                                              cognates=args.cognates,
                                               edit_types=args.edit_types)
 
 

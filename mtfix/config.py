@@ -43,6 +43,7 @@ class Config:
     few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
     min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
     flags: bool = True  # look for untranslated words (pymorphy3, wordfreq)
+    cognates: bool = True  # render untranslated Cyrillic internationalisms in English (mtfix.cognates)
     spelling: bool = True  # fix clear misspellings of common words (mtfix.spelling, harper-py)
     typography: bool = True  # TeX quotes and spaces before punctuation (mtfix.typography)
     edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
@@ -69,6 +70,7 @@ class Config:
                 **({"max_changed": self.max_changed_words} if self.max_changed_words else {}),
                 "len_ratio": f"{self.min_length_ratio}-{self.max_length_ratio}",
                 **({"min_confidence": self.min_confidence} if self.min_confidence else {}),
+                **({"cognates": "translit"} if self.cognates else {}),
                 **({"spelling": "harper"} if self.spelling else {}),
                 **({"typography": "rules"} if self.typography else {}),
                 **({"dtype": self.dtype} if self.dtype != "float32" else {}),

@@ -124,11 +124,26 @@ class Corrector:
             self._turn_off("spelling", "spelling fixes", exc)
             return text
 
+    def _rendered(self, text: str, flags: Sequence[Flag]) -> str:
+        """``text`` with the flagged Cyrillic words that English shares rendered in English."""
+        if not self.config.cognates or not flags:
+            return text
+        try:
+            from mtfix import cognates
+
+            return cognates.shared().render(text, flags)
+        except ImportError as exc:
+            self._turn_off("cognates", "English for untranslated words", exc)
+            return text
+
     def _by_rule(self, text: str, flags: Sequence[Flag]) -> tuple[str, list[str]]:
-        """``text`` after the rule stages (spelling, typography) and the names of those that changed it."""
+        """``text`` after the rule stages (cognates, spelling, typography) and the names of those that changed it."""
         stages = []
-        spelled = self._spelled(text, flags)
-        if spelled != text:
+        rendered = self._rendered(text, flags)
+        if rendered != text:
+            stages.append("cognates")
+        spelled = self._spelled(rendered, flags)
+        if spelled != rendered:
             stages.append("spelling")
         tidied = tidy(spelled) if self.config.typography else spelled
         if tidied != spelled:
@@ -279,7 +294,7 @@ class Corrector:
         fixed, stages = self._by_rule(output, flags)
         if stages:
             refused = f"; the model's rewrite was refused: {reason}" if status == "rejected" else ""
-            reason = f"{' and '.join(stages)} only{refused}" if refused else ""
+            reason = f"{_and(stages)} only{refused}" if refused else ""
             output, status = fixed, "rewritten"
         edits: tuple[Edit, ...] = ()
         if status == "rewritten":
@@ -294,6 +309,11 @@ class _Judged:
     reason: str
     proposal: str
     edits: tuple[Edit, ...]  # offsets into the sentence
+
+
+def _and(names: Sequence[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _shift(flags: Sequence[Flag], offset: int) -> tuple[Flag, ...]:

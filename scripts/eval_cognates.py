@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""How often mtfix.cognates renders an untranslated Cyrillic word as the human reference does.
+
+    PYTHONPATH=. python scripts/eval_cognates.py [--data ../shared/data/dev/wmt13-ruen] [--systems cu-zeman]
+
+For every Cyrillic word left in a system's output: is it rendered, and is the rendering a word of that
+line's reference (case-insensitive; a plural rendering also counts when the reference has the singular)?
+Lines are split in two halves so that a setting chosen on the first can be checked on the second.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from mtfix.cognates import Cognates  # noqa: E402
+from mtfix.textio import read_lines  # noqa: E402
+
+CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
+WORD = re.compile(r"\w+")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "dev" / "wmt13-ruen"))
+    p.add_argument("--systems", default="", help="comma-separated name parts (default: every system)")
+    p.add_argument("--examples", type=int, default=0, help="print this many renderings of each half")
+    args = p.parse_args()
+    data = Path(args.data)
+    refs = read_lines(data / "ref.en")
+    half = len(refs) // 2
+    wanted = [s for s in args.systems.split(",") if s]
+    cognates = Cognates()
+    print(f"{'system':<28} {'half':>5} {'cyrillic':>8} {'rendered':>8} {'in ref':>7} {'precision':>9}")
+    for path in sorted(data.glob("hyp.*.en")):
+        system = path.name[4:-3]
+        if wanted and not any(w in system for w in wanted):
+            continue
+        counts = [[0, 0, 0], [0, 0, 0]]
+        shown = [[], []]
+        for i, (hyp, ref) in enumerate(zip(read_lines(path), refs)):
+            part = int(i >= half)
+            ref_words = {w.lower() for w in WORD.findall(ref)}
+            for word in CYRILLIC.findall(hyp):
+                counts[part][0] += 1
+                english = cognates.english(word)
+                if english:
+                    counts[part][1] += 1
+                    hit = english.lower() in ref_words or english.lower().rstrip("s") in ref_words
+                    counts[part][2] += hit
+                    shown[part].append(f"{'+' if hit else '-'} {word} -> {english}")
+        if not counts[0][0] + counts[1][0]:
+            continue
+        for part, (n, rendered, hits) in enumerate(counts):
+            precision = f"{100 * hits / rendered:.0f}%" if rendered else "-"
+            print(f"{system[:28]:<28} {('1st', '2nd')[part]:>5} {n:>8} {rendered:>8} {hits:>7} {precision:>9}")
+            for line in shown[part][:args.examples]:
+                print("     ", line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
