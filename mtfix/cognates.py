@@ -37,9 +37,9 @@ _LATIN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё"
           "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "",
           "э": "e", "ю": "yu", "я": "ya"}
 # Russian suffixes of transliterated lemmas -> English suffixes, tried in this order (the first hit wins).
-_NOUN_ENDINGS = (("tsiya", ("tion", "tia")), ("tr", ("ter", "tre", "tr")), ("siya", ("sion", "sia")), ("iya", ("y", "ia", "ium")),
-                 ("izm", ("ism",)), ("ika", ("ics", "ic")), ("ya", ("ia", "y")), ("a", ("", "a")),
-                 ("", ("", "e")))
+_NOUN_ENDINGS = (("tsiya", ("tion", "tia")), ("tr", ("ter", "tre", "tr")), ("siya", ("sion", "sia")),
+                 ("iya", ("y", "ia", "ium")), ("izm", ("ism",)), ("ika", ("ics", "ic")),
+                 ("ya", ("ia", "y")), ("a", ("", "a")), ("", ("", "e")))
 _ADJ_ENDINGS = (("icheskii", ("ic", "ical")), ("ionnyi", ("ional",)), ("alnyi", ("al",)),
                 ("ivnyi", ("ive",)), ("arnyi", ("ar", "ary")), ("ernyi", ("ern",)), ("onnyi", ("on", "onal")),
                 ("nyi", ("", "n")), ("skii", ("", "ian")), ("yi", ("",)), ("ii", ("",)), ("oi", ("",)))
