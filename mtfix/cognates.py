@@ -30,6 +30,7 @@ from mtfix.untranslated import Flag
 
 MIN_ZIPF = 2.5  # an English rendering must be at least this common (about once in three million words)
 MIN_KEY = 5  # keys shorter than this match too many words by chance
+MIN_LATIN_CONFIDENCE = 0.8  # a Latin transliteration is rendered only when the detector is this sure of it
 VOCABULARY = 200_000  # the most frequent English words of wordfreq that are looked up
 
 _LATIN = {"а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
@@ -94,14 +95,24 @@ class Cognates:
             self._cache[word] = self._render(word)
         return self._cache[word]
 
+    def for_flag(self, flag: Flag) -> str:
+        """The rendering of a flagged word, or ``""``: a Cyrillic word, or a lower-case Latin transliteration
+        that the detector read as a Russian dictionary word ("bozony" -> "bosons"; a capitalised one is
+        more often a name or a title: "Argumenty i Fakty")."""
+        if flag.cyrillic == flag.word:
+            return self.english(flag.word)
+        if flag.cyrillic and flag.word.islower() and flag.word.isascii() and flag.confidence >= MIN_LATIN_CONFIDENCE:
+            return self.english(flag.cyrillic.lower())
+        return ""
+
     def render(self, text: str, flags: Sequence[Flag]) -> str:
-        """``text`` with each flagged Cyrillic word that has a rendering replaced, wherever it stands."""
-        words = {f.word for f in flags if f.cyrillic == f.word and self.english(f.word)}
+        """``text`` with each flagged word that has a rendering replaced, wherever it stands as a whole word."""
+        words = {f.word: english for f in flags if (english := self.for_flag(f))}
         if not words:
             return text
         pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
                              + r")(?!\w)")
-        return pattern.sub(lambda m: self.english(m.group()), text)
+        return pattern.sub(lambda m: words[m.group()], text)
 
     def _render(self, word: str) -> str:
         if not word.isalpha() or not all("\u0400" <= ch <= "\u04ff" for ch in word):

@@ -66,6 +66,13 @@ def test_render_replaces_only_flagged_whole_words(cognates):
     assert cognates.render(text, []) == text
 
 
+def test_render_takes_lower_case_transliterations_the_detector_reads(cognates):
+    from mtfix.untranslated import Detector
+
+    text = "The bozony and fotonu were found, says Argumenty."
+    assert cognates.render(text, Detector().flags(text)) == "The bosons and photon were found, says Argumenty."
+
+
 def echo() -> FakeRewriter:
     return FakeRewriter(lambda s: s, keep_score=-0.1)
 
