@@ -10,8 +10,9 @@ Two detectors, both offline and generation-free:
   flagged with its Cyrillic form and lemma. Names (tagged Name/Surn/Patr/Geox/Orgn/Trad by the
   dictionary) are left alone when capitalised mid-sentence: MT is right to transliterate names.
 
-No English rendering is suggested: no offline Russian-English dictionary with a clear licence is
-installed, and inventing one would be worse than saying nothing.
+No bilingual dictionary is used: no offline Russian-English dictionary with a clear licence is
+installed. The words that English shares (internationalisms: диаметром, bozony) are rendered by
+:mod:`mtfix.cognates`; the others are only flagged.
 
 ``pymorphy3`` (with ``pymorphy3-dicts-ru``) and ``wordfreq`` are dependencies of mtfix;
 they are imported lazily and loaded once per :class:`Detector`.
