@@ -49,7 +49,8 @@ class SentenceResult:
     output: str  # the sentence as it stands in the corrected text (== source when not changed)
     status: str  # "unchanged" (model kept it), "rewritten" (accepted), "rejected" (a guard refused it)
     # why a rewrite was rejected ("chat artefact", "length ratio", ...), also when the rule stages then fixed the
-    # sentence ("spelling only; the model's rewrite was refused: ...", "cognates and typography only; ..."); empty otherwise
+    # sentence ("spelling only; the model's rewrite was refused: ...", "cognates and typography only; ...");
+    # empty otherwise
     reason: str = ""
     proposal: str = ""  # what the model proposed (even if rejected)
     score: float | None = None  # the model's mean log-probability of its proposal, per token
