@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from mtfix.untranslated import Flag
+from mtfix.untranslated import Flag, russian_morphology
 
 MIN_ZIPF = 2.5  # an English rendering must be at least this common (about once in three million words)
 MIN_KEY = 5  # keys shorter than this match too many words by chance
@@ -71,7 +71,7 @@ def _zipf(frequency: float) -> float:
 
 
 def plural(noun: str) -> str:
-    """A regular English plural ("photon" -> "photons", "sensory" -> "sensories", "box" -> "boxes")."""
+    """A regular English plural ("photon" -> "photons", "galaxy" -> "galaxies", "box" -> "boxes")."""
     if noun.endswith(("s", "x", "z", "ch", "sh")):
         return noun + "es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
@@ -84,12 +84,12 @@ class Cognates:
 
     def __init__(self, min_zipf: float = MIN_ZIPF, min_key: int = MIN_KEY) -> None:
         try:
-            import pymorphy3
             from wordfreq import get_frequency_dict, top_n_list
+
+            self.morph = russian_morphology()
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ImportError(f"cognates need pymorphy3, pymorphy3-dicts-ru and wordfreq ({exc.name} is missing; "
                               f"they are dependencies of mtfix)") from None
-        self.morph = pymorphy3.MorphAnalyzer()
         self.min_key = min_key
         self._index: dict[str, str] = {}
         frequency = get_frequency_dict("en")  # one dict read; zipf_frequency() per word is 5x slower

@@ -19,6 +19,7 @@ they are imported lazily and loaded once per :class:`Detector`.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -113,6 +114,14 @@ def foreign_script(word: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1)
+def russian_morphology() -> Any:
+    """One pymorphy3 analyser per process (about 20 MB), shared by the flags and :mod:`mtfix.cognates`."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
 class Detector:
     """Finds untranslated words in English sentences. Load once, call :meth:`flags` many times.
 
@@ -122,13 +131,13 @@ class Detector:
 
     def __init__(self, min_english_zipf: float = 2.5, min_confidence: float = 0.5) -> None:
         try:
-            import pymorphy3
             from wordfreq import zipf_frequency
+
+            self.morph = russian_morphology()
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise ImportError(f"untranslated-word flags need pymorphy3, pymorphy3-dicts-ru and wordfreq "
                               f"({exc.name} is missing; they are dependencies of mtfix): "
                               f"pip install pymorphy3 pymorphy3-dicts-ru wordfreq") from None
-        self.morph = pymorphy3.MorphAnalyzer()
         self._zipf = zipf_frequency
         self._words = self.morph.dictionary.words
         self.min_english_zipf = min_english_zipf
