@@ -157,10 +157,16 @@ def _merge_bounds(text: str, bounds: list[int]) -> list[int]:
     kept = [bounds[0]]
     for b in bounds[1:-1]:
         a, e = _strip_span(text, kept[-1], b)
-        if not (_TIME_FRAGMENT_RE.fullmatch(text, a, e) or _is_dash_attribution(text, b)):
+        if not (_TIME_FRAGMENT_RE.fullmatch(text, a, e) or _is_dash_attribution(text, b) or _glued(text, b)):
             kept.append(b)
     kept.append(bounds[-1])
     return kept
+
+
+def _glued(text: str, at: int) -> bool:
+    """A cut right after a full stop with a lower-case letter or a digit straight after it (no space):
+    a file extension or a domain ("in .mp3", "clck.ru"), not a sentence end ("ends.Next" stays cut)."""
+    return 0 < at < len(text) and text[at - 1] == "." and (text[at].islower() or text[at].isdigit())
 
 
 def _is_dash_attribution(text: str, at: int) -> bool:

@@ -142,6 +142,9 @@ NEWS_CASES: list[tuple[str, str, list[str]]] = [
     ("emoji",
      "Hello 😀. World 😀! Next.",
      ["Hello 😀.", "World 😀!", "Next."]),
+    ("file extension after a space",  # pysbd cuts "in ." | "mp3."; typography then glued "in.mp3"
+     "The best quality of the track in .mp3. listen online and for free",
+     ["The best quality of the track in .mp3.", "listen online and for free"]),
 ]
 
 
