@@ -8,7 +8,11 @@ than leaving them. So a fix is made only when all of these hold:
 
 * Harper calls the word a spelling error and it is written in lower-case letters only (names,
   acronyms, words with digits and parts of longer words, hyphenated or with an apostrophe, are left
-  alone: "knick-knack"), outside inline tags and entities;
+  alone: "knick-knack"), outside inline tags and entities, and not part of an address: a word next
+  to "/" (even across spaces, as tokenised MT writes "old.reddit.com / r / liberta /"), after "." or
+  "@", or before "." and a letter, is a path, domain or file name;
+* Harper's British dictionary does not know the word either: Harper checks American spelling, and
+  "rouble", "colour" are English ("rouble" -> "double" was a real fix it proposed);
 * English hardly uses the word (wordfreq Zipf below :data:`MAX_TYPO_ZIPF`), and the caller has not
   protected it (mtfix protects the words its untranslated-word detector flags);
 * the replacement is the first of Harper's first :data:`CANDIDATES` suggestions that is a common
@@ -40,6 +44,8 @@ CANDIDATES = 3  # how many of Harper's suggestions are considered, in its order
 MIN_LETTERS = 4  # shorter words are too often abbreviations ("mvd") or foreign ("za")
 DISTANCES = ((7, 1), (11, 2))  # (up to this many letters, edits allowed); longer words: 3
 _JOINERS = ("-", "‑", "'", "’")  # a word next to these is part of a longer one
+_ADDRESS_BEFORE = re.compile(r"(?:/[^\S\n]*|[.@_])\Z")  # "/ ", ".", "@" or "_" right before a word
+_ADDRESS_AFTER = re.compile(r"[^\S\n]*/|[.@_]\w")  # " /", or ".x", "@x", "_x" right after it
 # What Harper is not shown (blanked with spaces, so offsets hold): inline tags and entities, which are
 # not words; huge tokens, on which its suggestion search is slow (a 200,000-letter "word" takes
 # minutes); lone surrogates (undecodable bytes kept by --errors keep), which cannot reach it at all.
@@ -107,15 +113,27 @@ def _respelling(word: str, suggestions: list[str]) -> str:
                  and zipf_frequency(c, "en") >= max(MIN_WORD_ZIPF, typo + MIN_GAIN)), "")
 
 
-@functools.lru_cache(maxsize=1)
-def _harper_linter() -> Any:
+def _in_address(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is part of a URL, e-mail address or file name (see the module's rules)."""
+    return bool(_ADDRESS_BEFORE.search(text, max(0, start - 8), start) or _ADDRESS_AFTER.match(text, end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _british(word: str) -> bool:
+    """Harper's British dictionary knows ``word`` (a British spelling such as "rouble", "colour")."""
+    lints = _harper_linter("BRITISH").lint(word, language="plaintext")
+    return not any(str(lint.lint_kind) == "Spelling" for lint in lints)
+
+
+@functools.lru_cache(maxsize=2)
+def _harper_linter(dialect: str = "AMERICAN") -> Any:
     """One Harper linter per process: building it loads the curated dictionary (about a second)."""
     try:
         import harper
     except ImportError:
         raise ImportError("spelling fixes need harper-py: pip install harper-py "
                           "(or turn them off with --no-spelling)") from None
-    return harper.Linter(harper.Dialect.AMERICAN)
+    return harper.Linter(getattr(harper.Dialect, dialect))
 
 
 class Speller:
@@ -139,8 +157,12 @@ class Speller:
                 continue
             if (start and text[start - 1] in _JOINERS) or text[end:end + 1] in _JOINERS:
                 continue
+            if _in_address(text, start, end):
+                continue
             suggestions = [str(s.replacement_text) for s in list(lint.suggestions)[:CANDIDATES]]
             replacement = _name_case(word, suggestions) or _respelling(word, suggestions)
+            if replacement and replacement.lower() != word and _british(word):
+                continue
             if replacement and (not out or start >= out[-1].end):
                 out.append(SpellingFix(start, end, word, replacement))
         return out

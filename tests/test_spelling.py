@@ -49,9 +49,19 @@ def test_fixes_typos_of_common_words(speller, text, fixed):
     "We met andré there.",  # Harper would make it "and"; only a change of case is a name's fix
     "Great knitting brings to the knick-knack.",  # Harper flags "knick" alone
     'This offer suck, <bpt i="1">&lt;b&gt;</bpt>really<ept i="1">&lt;/b&gt;</ept>.',  # inline tags (TMX)
+    "Without a penny, the rouble is chirpy.",  # British: Harper (American) would make it "double"
+    "The colour of the theatre.",  # British spellings
+    "On Liberta (https: / / old.reddit.com / r / liberta /) insults are allowed.",  # a path, tokenised
+    "Write to jonh@exmaple.com or see beleive.txt and peaple_list.",  # addresses and file names
 ])
 def test_leaves_names_transliterations_and_real_words(speller, text):
     assert speller.fix(text) == text
+
+
+def test_words_beside_an_address_are_still_fixed(speller):
+    assert speller.fix("See https://example.com for peaple who beleive.") == \
+        "See https://example.com for people who believe."
+    assert speller.fix("Many peaple / beleive it.") == "Many peaple / beleive it."  # "/" reads as a path
 
 
 def test_offsets_are_code_points_and_protected_words_stay(speller):
