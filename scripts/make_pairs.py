@@ -11,6 +11,9 @@ Sources (see models/recipes/DATA_CARD.md):
   rules             news/Reuters sentences with 1-3 Russian->English MT errors planted by mtdamage.py
   mlqe-<pair>       MLQE-PE train splits: real neural MT into English -> its human post-edit
   copy              fluent sentences unchanged (src == tgt), so the model learns to leave good text alone
+  kept-<pair>       MLQE-PE train MT that its post-editor left exactly as it was (src == tgt): real neural
+                    MT judged fine by a person, so the model learns to leave good *MT* alone too
+                    (--n-kept-mlqe; 0 by default, which keeps the first recipe's pairs byte-identical)
 
 Every non-copy pair must pass: sides differ; character length ratio src/tgt within [0.7, 1.4]; sentence
 chrF(src, ref=tgt) >= 45; no "*", "#" or "@" (Apertium's unknown/generation marks) on either side; at most
@@ -349,7 +352,8 @@ def build(args: argparse.Namespace, log: Callable[[str], None] = print) -> dict:
 
     # ---- quotas: train counts plus a proportional dev share per source
     n_rt = 0 if args.no_apertium else args.n_roundtrip
-    n_train = {"roundtrip": n_rt, "rules": args.n_rules, "mlqe": args.n_mlqe, "copy": args.n_copy}
+    n_train = {"roundtrip": n_rt, "rules": args.n_rules, "mlqe": args.n_mlqe, "copy": args.n_copy,
+               "kept": args.n_kept_mlqe}
     total = sum(n_train.values()) or 1
     quota = {k: v + round(args.dev_size * v / total) for k, v in n_train.items()}
     dev_share = {k: quota[k] - n_train[k] for k in n_train}
@@ -431,7 +435,8 @@ def build(args: argparse.Namespace, log: Callable[[str], None] = print) -> dict:
 
     # ---- 3. MLQE-PE (train splits only)
     t = time.perf_counter()
-    if quota["mlqe"] > 0:
+    kept_lists: dict[str, list[Pair]] = {}
+    if quota["mlqe"] > 0 or quota["kept"] > 0:
         try:
             from sacremoses import MosesDetokenizer
         except ImportError:
@@ -451,11 +456,13 @@ def build(args: argparse.Namespace, log: Callable[[str], None] = print) -> dict:
             mts, pes = read_lines(d / "train.mt"), read_lines(d / "train.pe")
             hters = ([float(x) for x in read_lines(d / "train.hter")] if (d / "train.hter").exists()
                      else [0.0] * len(mts))
-            pairs, seen = [], set()
+            pairs, seen, kept = [], set(), []
             for mt, pe, hter in zip(mts, pes, hters):
                 src = detok.detokenize(mt.split())
                 tgt = detok.detokenize(pe.split())
                 why = filt.reject(src, tgt)
+                if why == "identical" and src and n_words(src) <= args.max_words and key(src) not in decontam:
+                    kept.append(Pair(src, src, f"kept-{lp}"))  # the post-editor changed nothing
                 if why is None and hter > args.mlqe_max_hter:
                     why = "hter"
                 if why is None and tgt[:2] in ("- ", "– ", "— ") and src[:2] != tgt[:2]:
@@ -470,14 +477,25 @@ def build(args: argparse.Namespace, log: Callable[[str], None] = print) -> dict:
                 seen.update((key(src), key(tgt)))
                 pairs.append(Pair(src, tgt, origin))
             random.Random(f"{seed}:shuffle:{origin}").shuffle(pairs)
+            kept = list({p.src: p for p in kept}.values())
+            random.Random(f"{seed}:shuffle:kept-{lp}").shuffle(kept)
+            kept_lists[lp] = kept
             mlqe_lists[lp], spare[lp] = pairs[:per_pair[lp]], pairs[per_pair[lp]:]
             short += max(0, per_pair[lp] - len(pairs))
         for lp in MLQE_PAIRS:  # a pair that filters out too much is topped up from the others
             while short > 0 and spare.get(lp):
                 mlqe_lists[lp].append(spare[lp].pop(0))
                 short -= 1
-        for lp, pairs in mlqe_lists.items():
-            by_origin[f"mlqe-{lp}"] = pairs
+        if quota["mlqe"] > 0:
+            for lp, pairs in mlqe_lists.items():
+                by_origin[f"mlqe-{lp}"] = pairs
+        # Unchanged MT, spread over the pairs by how much each has (ru-en has the most by far).
+        available = sum(len(v) for v in kept_lists.values()) or 1
+        want = split_counts(min(quota["kept"], available),
+                            [(lp, len(v) / available) for lp, v in kept_lists.items()])
+        for lp, pairs in kept_lists.items():
+            if want.get(lp):
+                by_origin[f"kept-{lp}"] = pairs[:want[lp]]
     stats.timings["mlqe"] = time.perf_counter() - t
 
     # ---- 4. unchanged fluent sentences
@@ -589,6 +607,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--n-rules", type=int, default=6000, help="train pairs from rule-based ru->en errors")
     p.add_argument("--n-mlqe", type=int, default=3000, help="train pairs from MLQE-PE train splits")
     p.add_argument("--n-copy", type=int, default=5000, help="train pairs with src == tgt")
+    p.add_argument("--n-kept-mlqe", type=int, default=0,
+                   help="train pairs of MLQE-PE MT its post-editor left unchanged (src == tgt)")
     p.add_argument("--dev-size", type=int, default=300, help="held-out pairs, drawn from every source")
     p.add_argument("--min-chrf", type=float, default=45.0, help="minimum sentence chrF(src, ref=tgt)")
     p.add_argument("--min-ratio", type=float, default=0.7, help="minimum len(src)/len(tgt) in characters")
@@ -602,7 +622,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                    help="share of rules pairs that also get an (uncorrected) transliterated Russian word")
     p.add_argument("--no-apertium", action="store_true", help="skip the round trips (no Apertium needed)")
     args = p.parse_args(argv)
-    for name in ("n_roundtrip", "n_rules", "n_mlqe", "n_copy", "dev_size"):
+    for name in ("n_roundtrip", "n_rules", "n_mlqe", "n_copy", "n_kept_mlqe", "dev_size"):
         if getattr(args, name) < 0:
             p.error(f"--{name.replace('_', '-')} must be >= 0")
     bad = [c for c in args.modes.split(",") if c not in APERTIUM_MODES]

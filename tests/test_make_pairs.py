@@ -199,6 +199,10 @@ def fake_shared(root: Path) -> tuple[Path, str]:
         pe = [f"The {n} {v} the {o} in {p} ."
               for n, v, o, p in itertools.product(NOUNS, VERBS, OBJECTS, PLACES)]
         mt = [s.replace("The ", "", 1).replace(" the ", " a ") for s in pe]
+        # MT the post-editor left as it was: the source of the optional "kept-<pair>" pairs.
+        who = "Officials" if lp == "ru-en" else "Ministers"
+        kept = [f"{who} in {p} met {d} ." for p, d in itertools.product(PLACES, DAYS)]
+        mt, pe = mt + kept, pe + kept
         (d / "train.mt").write_text("\n".join(mt) + "\n", encoding="utf-8")
         (d / "train.pe").write_text("\n".join(pe) + "\n", encoding="utf-8")
         (d / "train.hter").write_text("\n".join(["0.2"] * len(pe)) + "\n", encoding="utf-8")
@@ -209,11 +213,11 @@ def fake_shared(root: Path) -> tuple[Path, str]:
     return root, news[0]
 
 
-def run_builder(tmp_path: Path, shared: Path, name: str) -> tuple[list[dict], list[dict], dict]:
+def run_builder(tmp_path: Path, shared: Path, name: str, *extra: str) -> tuple[list[dict], list[dict], dict]:
     out = tmp_path / name
     argv = ["--shared", str(shared), "--out", str(out), "--cache", str(tmp_path / "cache"),
             "--n-rules", "60", "--n-copy", "40", "--dev-size", "20",
-            "--n-mlqe", "20" if HAVE_SACREMOSES else "0"]
+            "--n-mlqe", "20" if HAVE_SACREMOSES else "0", *extra]
     argv += ["--n-roundtrip", "16"] + (["--modes", "spa,epo"] if HAVE_APERTIUM else ["--no-apertium"])
     assert make_pairs.main(argv) == 0
     train = [json.loads(line) for line in (out / "train.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -263,6 +267,23 @@ def test_end_to_end_on_a_fake_shared_dir(tmp_path, capsys):
     run_builder(tmp_path, shared, "b")
     for f in ("train.jsonl", "dev.jsonl"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+
+
+@pytest.mark.skipif(not HAVE_SACREMOSES, reason="MLQE-PE pairs need sacremoses")
+def test_kept_mlqe_pairs_are_mt_its_post_editor_left_unchanged(tmp_path):
+    shared, _ = fake_shared(tmp_path / "shared")
+    base, base_dev, _ = run_builder(tmp_path, shared, "plain")
+    assert not any(r["origin"].startswith("kept-") for r in base + base_dev)  # off by default
+    train, dev, stats = run_builder(tmp_path, shared, "kept", "--n-kept-mlqe", "12")
+    kept = [r for r in train + dev if r["origin"].startswith("kept-")]
+    assert {r["origin"] for r in kept} == {"kept-ru-en", "kept-ro-en"}
+    assert len(kept) == 12 + round(20 * 12 / (60 + 40 + 20 + 12 + (16 if HAVE_APERTIUM else 0)))
+    unchanged = {f"{w} in {p} met {d}." for w, p, d in itertools.product(("Officials", "Ministers"), PLACES, DAYS)}
+    assert all(r["src"] == r["tgt"] and r["src"] in unchanged for r in kept)  # detokenised, as MLQE pairs
+    assert len({r["src"] for r in train + dev}) == len(train) + len(dev)
+    assert not any(r["src"] in unchanged for r in base if r["origin"].startswith("mlqe-"))
+    with pytest.raises(SystemExit):
+        make_pairs.parse_args(["--n-kept-mlqe", "-1"])
 
 
 def test_help_and_bad_arguments(capsys):
