@@ -11,6 +11,10 @@ each other. A checkpoint (adapter, optimizer, scheduler, step) is written atomic
 ``checkpoint_every`` steps; a rerun continues from it with the same batch order. ``log.jsonl`` in the
 run folder holds training loss, speed and dev scores over time.
 
+``"init_adapter": "<dir>"`` starts a recipe from another run's LoRA weights (a continuation on new data,
+e.g. ``models/recipes/default-kept.json`` after ``default.json``); ``"init_steps"`` is how many steps
+that run had, so that the exported revision counts both. A resumed run ignores ``init_adapter``.
+
 ``"precision": "bf16"`` in a recipe runs the training forward and backward passes under bfloat16
 autocast (weights, optimizer state and evaluation stay float32): faster on CPUs with AVX512-BF16 and
 on GPUs; ``log.jsonl`` records pairs/s, so the gain shows in the run's own log.
@@ -181,6 +185,23 @@ class Run:
         os.replace(tmp, self.checkpoint)
         shutil.rmtree(old, ignore_errors=True)
 
+    def init_from(self, adapter_dir: Path) -> None:
+        """Start from another run's LoRA weights (its optimizer state is not carried over): a recipe
+        that continues a trained model on new data names that model's adapter as ``init_adapter``."""
+        from peft import set_peft_model_state_dict
+        from safetensors.torch import load_file
+
+        path = adapter_dir / "adapter_model.safetensors"
+        if not path.is_file():
+            raise SystemExit(f"train: init_adapter {adapter_dir}: no adapter_model.safetensors "
+                             f"(train the recipe it continues first)")
+        weights = {k: v.float() for k, v in load_file(str(path), device=self.device).items()}
+        result = set_peft_model_state_dict(self.model, weights)
+        missing = [k for k in getattr(result, "missing_keys", []) if "lora_" in k]
+        if missing:
+            raise SystemExit(f"train: init_adapter {adapter_dir} does not fit this recipe's LoRA "
+                             f"({len(missing)} weights missing, e.g. {missing[0]})")
+
     def load(self) -> bool:
         import torch
         from peft import set_peft_model_state_dict
@@ -277,9 +298,10 @@ class Run:
                    for k, v in get_peft_model_state_dict(self.model).items()}
         save_file(weights, str(tmp / "adapter_model.safetensors"), metadata={"format": "pt"})
         digest = hashlib.sha256((tmp / "adapter_model.safetensors").read_bytes()).hexdigest()[:12]
-        meta = {"model_id": f"mtfix-{self.recipe['name']}", "revision": f"step{self.step}-{digest}",
+        steps = self.recipe.get("init_steps", 0) + self.step  # counting the run it continues, if any
+        meta = {"model_id": f"mtfix-{self.recipe['name']}", "revision": f"step{steps}-{digest}",
                 "base": self.base_spec.model_id.replace("+prompt", ""), "base_revision": self.base_spec.revision,
-                "prompt": {"system": self.recipe["system"], "few_shot": []}, "steps": self.step,
+                "prompt": {"system": self.recipe["system"], "few_shot": []}, "steps": steps,
                 "recipe": self.recipe, "licence": "Apache-2.0"}
         (tmp / "mtfix.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         for keep in ("MODEL_CARD.md",):  # the card is written by hand: carry it over
@@ -304,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.fresh:
         shutil.rmtree(run.checkpoint, ignore_errors=True)
     resumed = run.load()
+    if not resumed and recipe.get("init_adapter") and not args.export:
+        run.init_from(ROOT / recipe["init_adapter"])
     if args.export:
         if not resumed:
             print("no checkpoint to export", file=sys.stderr)

@@ -85,6 +85,30 @@ def test_resume_matches_uninterrupted_run(train, recipe: Path, tmp_path: Path) -
     assert any("dev_chrf" in row for row in log)
 
 
+def test_a_continuation_starts_from_the_adapter_it_names(train, recipe: Path, tmp_path: Path) -> None:
+    # init_adapter: a recipe continuing a trained model starts from its LoRA weights, not from zero, and its
+    # revision counts the steps of the run it continues; a resumed continuation ignores init_adapter.
+    import torch
+
+    def run(name: str, *extra: str) -> Path:
+        args = ["--config", str(recipe), "--device", "cpu", "--set", f"run_dir={tmp_path / name / 'run'}",
+                "--set", f"export_dir={tmp_path / name / 'out'}", *extra]
+        assert train.main(args) == 0
+        return tmp_path / name / "out"
+
+    first = run("first", "--set", "steps=2")
+    init = ["--set", f"init_adapter={json.dumps(str(first))}", "--set", "init_steps=2"]
+    zero_lr = run("frozen", "--set", "steps=1", "--set", "lr=0.0", *init)
+    for key, value in adapter(first).items():  # lr 0: nothing moves, so the start is the named adapter
+        torch.testing.assert_close(adapter(zero_lr)[key], value)
+    fresh = run("fresh", "--set", "steps=1", "--set", "lr=0.0")
+    assert any(not torch.equal(adapter(fresh)[k], v) for k, v in adapter(first).items())
+    meta = json.loads((zero_lr / "mtfix.json").read_text(encoding="utf-8"))
+    assert meta["steps"] == 3 and meta["revision"].startswith("step3-")
+    with pytest.raises(SystemExit, match="no adapter_model.safetensors"):
+        run("missing", "--set", "steps=1", "--set", f"init_adapter={json.dumps(str(tmp_path / 'nowhere'))}")
+
+
 def test_precision_bf16_autocasts_the_training_pass(train, recipe: Path, tmp_path: Path) -> None:
     # The committed recipe trains under bf16 autocast; fp32 must give (slightly) different weights,
     # else the setting would not be reaching the forward pass.
