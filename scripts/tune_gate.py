@@ -5,7 +5,8 @@ The model rewrites every sentence of a seeded sample once (cached in --cache); t
 point of gate settings is applied to those cached proposals through the real pipeline and scored.
 The sample uses a different seed from the one `mtfix eval` reports with.
 
-    python scripts/tune_gate.py --model models/default [--per-system 8] [--mlqe-train 1200] [--write [--levels L,...]]
+    python scripts/tune_gate.py --model models/default [--per-system 8] [--mlqe-train 1200] [--floor-lines N]
+                                [--write [--levels L,...]] [--results FILE]
 
 The MLQE-PE constraint is checked on ru-en *train* lines (``--mlqe-train N`` of them, seeded) that no
 training pair of the model used (every ``data/pairs*/*.jsonl`` is read to exclude them), so that the
@@ -59,9 +60,12 @@ class Cached:
 
 
 def sample(data: Path, per_system: int, seed: int, mlqe_train: int = 0,
-           used: frozenset[str] = frozenset()) -> dict[str, tuple[dict[str, list[str]], list[list[str]]]]:
+           used: frozenset[str] = frozenset(), floor_lines: int = 0,
+           weak: frozenset[str] = frozenset()) -> dict[str, tuple[dict[str, list[str]], list[list[str]]]]:
     """{set: ({system: lines}, refs)} for WMT13, WMT21 and MLQE ru-en, seeded. With ``mlqe_train``, the
-    MLQE set is that many ru-en train lines whose MT is not in ``used`` (the training pairs' sources)."""
+    MLQE set is that many ru-en train lines whose MT is not in ``used`` (the training pairs' sources).
+    With ``floor_lines``, a set "wmt13-floor" holds that many lines of each ``weak`` WMT13 system, on
+    which the floor is checked instead of on the WMT13 set."""
     out = {}
     presets = [("wmt13", None, per_system), ("wmt21", None, per_system)]
     if not mlqe_train:
@@ -80,6 +84,11 @@ def sample(data: Path, per_system: int, seed: int, mlqe_train: int = 0,
         fresh = [i for i, line in enumerate(mt) if line not in used]
         idx = [fresh[k] for k in sample_indices(len(fresh), mlqe_train, seed)]
         out["mlqe"] = ({"mt": [mt[i] for i in idx]}, [[pe[i] for i in idx]])
+    if floor_lines and weak:
+        (s,) = load_preset("wmt13", data, None)
+        idx = sample_indices(len(s), floor_lines, seed)
+        out["wmt13-floor"] = ({k: [v[i] for i in idx] for k, v in s.systems.items() if k in weak},
+                              [[r[i] for i in idx] for r in s.refs])
     return out
 
 
@@ -143,21 +152,24 @@ def score(sets, table, settings, static: dict[str, str] | None = None,
     ter = lambda hyps, refs: corpus_ter(hyps, refs, memo)  # noqa: E731
     static = static or {}
     out = {"changed": 0}
+    floor_set = "wmt13-floor" if "wmt13-floor" in sets else "wmt13"
     for name, (systems, refs) in sets.items():
         deltas, weak_chrf, weak_ter = [], [], []
         for system, lines in systems.items():
             todo = [line for line in dict.fromkeys(lines) if line not in static]
             done = dict(zip(todo, (r.text for r in corrector.correct_batch(todo))))
             fixed = [static[line] if line in static else done[line] for line in lines]
-            out["changed"] += sum(a != b for a, b in zip(lines, fixed))
+            if name != "wmt13-floor":  # its lines are counted where they are sampled for the means
+                out["changed"] += sum(a != b for a, b in zip(lines, fixed))
             if name == "mlqe":
                 deltas.append(ter(fixed, refs) - ter(lines, refs))
             else:
                 deltas.append(CHRF().corpus_score(fixed, refs).score - CHRF().corpus_score(lines, refs).score)
-            if name == "wmt13" and system in weak:
+            if name == floor_set and system in weak:
                 weak_chrf.append(deltas[-1])
                 weak_ter.append(ter(fixed, refs) - ter(lines, refs))
-        out[name] = sum(deltas) / len(deltas)
+        if name != "wmt13-floor":
+            out[name] = sum(deltas) / len(deltas)
         if name == "wmt21":
             out["wmt21_worst"] = min(deltas)
         if weak_chrf:
@@ -236,6 +248,9 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=7, help="sample seed (eval reports with seed 1)")
     p.add_argument("--mlqe-train", type=int, default=1200, metavar="N",
                    help="check the MLQE bound on N unused ru-en train lines (0: on dev lines, as before)")
+    p.add_argument("--floor-lines", type=int, default=0, metavar="N",
+                   help="check the WMT13 floor on N lines of each weak system instead of --per-system "
+                        "(too few lines leave most systems without a changed line)")
     p.add_argument("--cache", default=None,
                    help="proposals cache (default: runs/tune-proposals-REVISION.jsonl, one per model revision)")
     p.add_argument("--write", action="store_true", help="store the chosen levels in the model's mtfix.json")
@@ -251,7 +266,8 @@ def main() -> int:
     if args.mlqe_train and not used:
         raise SystemExit("tune_gate: no data/pairs*/*.jsonl to tell which MLQE-PE train lines the model saw: "
                          "run `make pairs` (and the continuation's pairs), or pass --mlqe-train 0")
-    sets = sample(Path(args.data), args.per_system, args.seed, args.mlqe_train, used)
+    weak = weak_systems(Path(args.data))
+    sets = sample(Path(args.data), args.per_system, args.seed, args.mlqe_train, used, args.floor_lines, weak)
     lines = [line for systems, _ in sets.values() for sys_lines in systems.values() for line in sys_lines]
     if args.cache is None:
         from mtfix.modelstore import resolve
@@ -260,7 +276,6 @@ def main() -> int:
     Path(args.cache).parent.mkdir(parents=True, exist_ok=True)
     table = proposals(args.model, lines, Path(args.cache))
     static = settled(sets, table)
-    weak = weak_systems(Path(args.data))
     results, memo = [], {}  # memo: TER statistics of each line, shared by all grid points
     for values in itertools.product(*GRID.values()):
         settings = dict(zip(GRID, values))
@@ -284,8 +299,8 @@ def main() -> int:
         meta_path = Path(args.model if args.model != "default" else ROOT / "models" / "default") / "mtfix.json"
         tuned_on = {"data": "dev sample" + (f"; MLQE on {args.mlqe_train} unused ru-en train lines"
                                             if args.mlqe_train else ""),
-                    "per_system": args.per_system, "seed": args.seed,
-                    "note": "python scripts/tune_gate.py " + " ".join(sys.argv[1:])}
+                    "per_system": args.per_system, "floor_lines": args.floor_lines or args.per_system,
+                    "seed": args.seed, "note": "python scripts/tune_gate.py " + " ".join(sys.argv[1:])}
         meta = store(json.loads(meta_path.read_text(encoding="utf-8")), chosen, levels, tuned_on)
         meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         print(f"wrote levels {', '.join(levels)} to {meta_path}")
