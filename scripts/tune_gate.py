@@ -66,14 +66,20 @@ def sample(data: Path, per_system: int, seed: int, mlqe_train: int = 0,
     MLQE set is that many ru-en train lines whose MT is not in ``used`` (the training pairs' sources).
     With ``floor_lines``, a set "wmt13-floor" holds that many lines of each ``weak`` WMT13 system, on
     which the floor is checked instead of on the WMT13 set."""
+    def subset(s, limit: int, keep=None) -> tuple[dict[str, list[str]], list[list[str]]]:
+        idx = sample_indices(len(s), limit, seed)
+        return ({k: [v[i] for i in idx] for k, v in s.systems.items() if keep is None or k in keep},
+                [[r[i] for i in idx] for r in s.refs])
+
     out = {}
     presets = [("wmt13", None, per_system), ("wmt21", None, per_system)]
     if not mlqe_train:
         presets.append(("mlqe", ["ru-en"], per_system * 8))
     for preset, pairs, limit in presets:
         (s,) = load_preset(preset, data, pairs)
-        idx = sample_indices(len(s), limit, seed)
-        out[preset] = ({k: [v[i] for i in idx] for k, v in s.systems.items()}, [[r[i] for i in idx] for r in s.refs])
+        out[preset] = subset(s, limit)
+        if preset == "wmt13" and floor_lines and weak:
+            out["wmt13-floor"] = subset(s, floor_lines, weak)
     if mlqe_train:
         from mtfix.evaluate import detokenizer
         from mtfix.textio import read_lines
@@ -84,11 +90,6 @@ def sample(data: Path, per_system: int, seed: int, mlqe_train: int = 0,
         fresh = [i for i, line in enumerate(mt) if line not in used]
         idx = [fresh[k] for k in sample_indices(len(fresh), mlqe_train, seed)]
         out["mlqe"] = ({"mt": [mt[i] for i in idx]}, [[pe[i] for i in idx]])
-    if floor_lines and weak:
-        (s,) = load_preset("wmt13", data, None)
-        idx = sample_indices(len(s), floor_lines, seed)
-        out["wmt13-floor"] = ({k: [v[i] for i in idx] for k, v in s.systems.items() if k in weak},
-                              [[r[i] for i in idx] for r in s.refs])
     return out
 
 
