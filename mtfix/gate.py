@@ -46,6 +46,13 @@ myself yourself himself herself itself ourselves themselves oneself there here
 be am is are was were been being have has had having do does did doing will would shall should can could may
 might must ought not n't also too very just only even still already yet again ever never more most much
 """.split())
+# Fixed expressions whose grammar looks wrong word by word, which a rewriter "corrects" into errors
+# ("as it were" -> "as it was", "if he were" -> "if he was"): a rewrite must keep each one the source has.
+_FIXED = re.compile(
+    r"\b(?:as it were|so to speak|be that as it may|if need be|come what may|suffice it to say|far be it from|"
+    r"so be it|(?:if|as if|as though|wish|wished) (?:i|he|she|it) were)\b", re.IGNORECASE)
+# Lower-case words that join the capitalised words of one name ("Freedom from Religion Foundation").
+_NAME_JOINERS = frozenset("of from for the de du la van von upon".split())
 _SENT_END = re.compile(r"[.!?…](?:[\"'”’»)\]]*)\s+(?=[\"'“‘«(\[]?[A-Z0-9])")
 
 
@@ -138,6 +145,12 @@ def _refusal(source: str, proposal: str, rewrite: Rewrite, config: Config) -> st
     lost = {name for name in _names(source) if name.lower() not in kept}
     if lost:
         return f"name dropped ({sorted(lost)[0]})"
+    changed_name = next((n for n in _name_spans(source) if n not in proposal), "")
+    if changed_name:
+        return f"name changed ({changed_name})"
+    broken = broken_fixed_expression(source, proposal)
+    if broken:
+        return f"fixed expression changed ({broken})"
     if _chrf(source, proposal) < config.min_chrf:
         return "too different from the source"
     gap = _largest_gap(source, proposal, config.max_gap)
@@ -193,6 +206,44 @@ def _names(text: str) -> set[str]:
         if word.group()[:1].isupper() and not re.search(r"[.!?:\"“«]", between):
             names.add(word.group())
     return names
+
+
+def _name_spans(text: str) -> list[str]:
+    """Names of two or more capitalised words, as the text spells them: runs of capitalised words not at
+    a sentence start, one space apart, with at most one joining word between two of them
+    ("Freedom from Religion Foundation", "at The Game Awards" -> "The Game Awards"). A rewrite that
+    changes one ("Freedom of Religion Foundation", "the Game Awards") renames something."""
+    words = list(_WORD.finditer(text))
+    after = [text[:w.start()] if i == 0 else text[words[i - 1].end():w.start()] for i, w in enumerate(words)]
+    capital = [w.group()[:1].isupper() and (i > 0 and not re.search(r"[.!?:\"“«]", after[i]))
+               for i, w in enumerate(words)]
+    spans, i = [], 0
+    while i < len(words):
+        j, capitals = i, 1  # words[i..j] is the name so far
+        while capital[i] and j + 1 < len(words) and after[j + 1] == " ":
+            if capital[j + 1]:
+                j += 1
+            elif (words[j + 1].group() in _NAME_JOINERS and j + 2 < len(words) and capital[j + 2]
+                  and after[j + 2] == " "):
+                j += 2
+            else:
+                break
+            capitals += 1
+        if capital[i] and capitals >= 2:
+            spans.append(text[words[i].start():words[j].end()])
+        i = j + 1
+    return spans
+
+
+def broken_fixed_expression(source: str, proposal: str) -> str:
+    """The first fixed expression of the source (:data:`_FIXED`: "as it were", "if he were") that the
+    proposal no longer has, lower-cased; ``""`` if none."""
+    kept = " ".join(w.lower() for w in _WORD.findall(proposal))
+    for match in _FIXED.finditer(source):
+        phrase = " ".join(w.lower() for w in _WORD.findall(match.group()))
+        if not re.search(rf"\b{re.escape(phrase)}\b", kept):
+            return phrase
+    return ""
 
 
 def _largest_gap(source: str, proposal: str, limit: int = 4) -> str:

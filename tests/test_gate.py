@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from mtfix.gate import clean, judge
+from mtfix.gate import _name_spans, clean, judge
 from mtfix.rewrite import Rewrite
 
 CLEAN_CASES = [  # (proposal, source, cleaned)
@@ -43,6 +43,14 @@ REFUSALS = [  # (source, proposal, reason starts with)
     ("The cat sat on the mat.", "A dog ran in the park.", "too different"),
     ("“We agree, – said he.", "We agree, said he.", "quotes or dashes changed"),
     ("One line\nonly.", "One line only.", "line breaks changed"),
+    ("The Freedom from Religion Foundation erected a monument.",
+     "The Freedom of Religion Foundation erected a monument.", "name changed (Freedom from Religion Foundation)"),
+    ("It will be shown at The Game Awards 2019.", "It will be shown at the Game Awards 2019.",
+     "name changed (The Game Awards)"),
+    ("Did you happen to see a man naked, as it were?", "Did you happen to see a man naked, as it was?",
+     "fixed expression changed (as it were)"),
+    ("It would be better if he were here.", "It would be better if he was here.",
+     "fixed expression changed (if he were)"),
 ]
 
 
@@ -57,6 +65,27 @@ def test_guards_refuse(source: str, proposal: str, reason: str) -> None:
 def test_accepts_a_good_fix() -> None:
     verdict = judge("This offer suck.", Rewrite("This offer sucks.", -0.1, -1.0))
     assert (verdict.status, verdict.output, verdict.reason) == ("rewritten", "This offer sucks.", "")
+
+
+def test_fixes_around_names_and_fixed_expressions_pass() -> None:
+    for source, fixed in [
+            ("The Ministry of Internal Affairs have said it.", "The Ministry of Internal Affairs has said it."),
+            ("As it were, he say so.", "As it were, he says so."),
+            ("We met Sergei Lavrov in the Moscow.", "We met Sergei Lavrov in Moscow.")]:
+        verdict = judge(source, Rewrite(fixed, GOOD.score, GOOD.keep_score))
+        assert (verdict.status, verdict.output) == ("rewritten", fixed), verdict.reason
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("The Freedom from Religion Foundation (FFRF) erected it in Alabama.", ["Freedom from Religion Foundation"]),
+    ("He met Vladimir Putin and the President of Russia. Then Sergei Lavrov spoke.",
+     ["Vladimir Putin", "President of Russia", "Sergei Lavrov"]),
+    ("Elden Ring: Game to be shown at The Game Awards", ["The Game Awards"]),  # "Game" starts a clause
+    ("They live in New York, Moscow and Paris.", ["New York"]),  # a comma or "and" ends a name
+    ("He said: Go Home.", []),  # a capital after a colon starts a clause
+])
+def test_name_spans(text: str, names: list[str]) -> None:
+    assert _name_spans(text) == names
 
 
 def test_model_preference_and_truncation() -> None:
