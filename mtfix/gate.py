@@ -200,12 +200,14 @@ def _scripts(text: str) -> set[str]:
 def _names(text: str) -> set[str]:
     """Capitalised words not at a sentence start: names, which a rewrite must keep."""
     words = list(_WORD.finditer(text))
-    names = set()
-    for prev, word in zip(words, words[1:]):
-        between = text[prev.end():word.start()]
-        if word.group()[:1].isupper() and not re.search(r"[.!?:\"“«]", between):
-            names.add(word.group())
-    return names
+    return {w.group() for w, capital in zip(words, _capitalised(text, words)) if capital}
+
+
+def _capitalised(text: str, words: list[re.Match[str]]) -> list[bool]:
+    """For each of ``words`` (matches of :data:`_WORD` in ``text``): it is capitalised and does not start
+    the text or a sentence, clause or quotation (no ``.!?:`` or opening quote since the word before)."""
+    return [i > 0 and w.group()[:1].isupper() and not re.search(r"[.!?:\"“«]", text[words[i - 1].end():w.start()])
+            for i, w in enumerate(words)]
 
 
 def _name_spans(text: str) -> list[str]:
@@ -215,8 +217,7 @@ def _name_spans(text: str) -> list[str]:
     changes one ("Freedom of Religion Foundation", "the Game Awards") renames something."""
     words = list(_WORD.finditer(text))
     after = [text[:w.start()] if i == 0 else text[words[i - 1].end():w.start()] for i, w in enumerate(words)]
-    capital = [w.group()[:1].isupper() and (i > 0 and not re.search(r"[.!?:\"“«]", after[i]))
-               for i, w in enumerate(words)]
+    capital = _capitalised(text, words)
     spans, i = [], 0
     while i < len(words):
         j, capitals = i, 1  # words[i..j] is the name so far
