@@ -21,6 +21,7 @@ from mtfix import modelstore
 from mtfix.config import DEFAULT
 from mtfix.quality import FEATURES, fit, load_mlqe, pearson, sentence_features, spearman
 from mtfix.rewrite import TransformersRewriter
+from mtfix.textio import write_atomic
 from mtfix.untranslated import Detector
 
 
@@ -84,7 +85,7 @@ def main() -> None:
     meta_path = Path(target_dir) / "mtfix.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
     meta["quality"] = model.to_dict()
-    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_atomic(meta_path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")  # the model's config: all or nothing
     print(f"written to {meta_path} (key 'quality')")
 
 

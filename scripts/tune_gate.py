@@ -39,6 +39,7 @@ from mtfix import Corrector  # noqa: E402
 from mtfix.config import DEFAULT  # noqa: E402
 from mtfix.evaluate import load_preset, sample_indices  # noqa: E402
 from mtfix.rewrite import Rewrite  # noqa: E402
+from mtfix.textio import write_atomic  # noqa: E402
 
 LEVELS = ("conservative", "balanced", "fluent")
 WEAK_CHRF = 50.0  # the WMT13 floor: systems whose raw chrF is below this must gain chrF and lose TER
@@ -303,7 +304,7 @@ def main() -> int:
                     "per_system": args.per_system, "floor_lines": args.floor_lines or args.per_system,
                     "seed": args.seed, "note": "python scripts/tune_gate.py " + " ".join(sys.argv[1:])}
         meta = store(json.loads(meta_path.read_text(encoding="utf-8")), chosen, levels, tuned_on)
-        meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_atomic(meta_path, json.dumps(meta, indent=2) + "\n")  # the model's config: all or nothing
         print(f"wrote levels {', '.join(levels)} to {meta_path}")
     return 0
 
