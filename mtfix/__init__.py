@@ -6,18 +6,15 @@
 """
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from mtfix import _compat
+from mtfix.config import Config
+from mtfix.pipeline import Corrector
+from mtfix.result import Result, SentenceResult, Signature
+from mtfix.text.diff import Edit, apply_edits
+from mtfix.text.segment import Sentence
+from mtfix.version import __version__
 
-try:
-    __version__ = version("mtfix")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
-from mtfix.config import Config  # noqa: E402
-from mtfix.diff import Edit, apply_edits  # noqa: E402
-from mtfix.pipeline import Corrector  # noqa: E402
-from mtfix.result import Result, SentenceResult, Signature  # noqa: E402
-from mtfix.segment import Sentence  # noqa: E402
+_compat.install()  # old module paths (mtfix.spelling, ...) keep working for one release, with a warning
 
 __all__ = ["Config", "Corrector", "Edit", "Result", "Sentence", "SentenceResult", "Signature",
            "__version__", "apply_edits"]

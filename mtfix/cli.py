@@ -7,9 +7,9 @@ import os
 import sys
 from typing import IO, Any
 
-from mtfix import __version__
 from mtfix.config import DEFAULT, DTYPES, LEVELS
-from mtfix.textio import ERRORS, InputError, read_lines, read_text, write_atomic
+from mtfix.text.textio import ERRORS, InputError, read_lines, read_text, write_atomic
+from mtfix.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EPILOG = """exit codes: 0 success; 1 an input or the model failed (the other inputs were still processed);
@@ -23,7 +23,7 @@ class UsageError(Exception):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``mtfix`` and ``python -m mtfix``."""
     args = build_parser().parse_args(argv)
-    from mtfix.modelstore import ModelError
+    from mtfix.model.store import ModelError
 
     try:
         return args.handler(args)
@@ -198,7 +198,7 @@ def _positive(value: str) -> int:
 # --- handlers -------------------------------------------------------------------------------
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from mtfix.batch import Batch, Options, count_lines, report_error
+    from mtfix.engine.batch import Batch, Options, count_lines, report_error
 
     names = _inputs(args)
     if (args.in_place or args.output_dir) and args.output:
@@ -210,7 +210,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width, files=_file_options(args))
     engine_errors: tuple[type[Exception], ...] = ()  # the Ray engine's, reported in one line
     if args.engine == "ray":
-        from mtfix.distributed import EngineError
+        from mtfix.engine.distributed import EngineError
 
         batch, engine_errors = _ray_batch(args, opts, lambda n, _total: bar.advance(n, total)), (EngineError,)
     else:
@@ -263,13 +263,13 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mtfix.batch import Batch, Options, count_lines, report_error
+    from mtfix.engine.batch import Batch, Checker, Options, count_lines, report_error
 
     names = _inputs(args)
     bar = _progress(args, "lines")
     total = count_lines(names)
     fmt = "flags" if args.format == "text" else args.format  # the source text itself says nothing
-    checker = _Checker(_corrector(args))
+    checker = Checker(_corrector(args))
     try:
         checker.corrector.detector  # noqa: B018 - fail now, in one line, if the flags extra is missing
     except ImportError as exc:
@@ -302,22 +302,8 @@ def _exit_status(batch: Any, names: list[str], verb: str) -> int:
     return EXIT_FAILED if batch.failed else EXIT_OK
 
 
-class _Checker:
-    """A Corrector seen through the batch runner's eyes, checking instead of correcting."""
-
-    def __init__(self, corrector: Any) -> None:
-        self.corrector = corrector
-
-    @property
-    def signature(self) -> Any:
-        return self.corrector.check_signature
-
-    def correct_batch(self, texts: list[str], names: list[str]) -> list[Any]:
-        return self.corrector.check_batch(texts, names)
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from mtfix.scoring import corpus_scores
+    from mtfix.evaluation.scoring import corpus_scores
 
     hyps = read_lines(args.hyp)
     refs = [read_lines(r) for r in args.ref]
@@ -334,9 +320,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from mtfix import evaluate as ev
-    from mtfix.baselines import make_fixers
-    from mtfix.progress import ProgressBar
+    from mtfix.engine.progress import ProgressBar
+    from mtfix.evaluation import run as ev
+    from mtfix.evaluation.baselines import make_fixers
 
     split = lambda text: [x.strip() for x in text.split(",") if x.strip()]  # noqa: E731
     try:
@@ -386,7 +372,7 @@ def _corrector(args: argparse.Namespace) -> Any:
 
 
 def _progress(args: argparse.Namespace, label: str = "sentences") -> Any:
-    from mtfix.progress import ProgressBar
+    from mtfix.engine.progress import ProgressBar
 
     return ProgressBar(label, enabled=not args.quiet and sys.stderr.isatty())
 
@@ -474,10 +460,10 @@ def _review_file(args: argparse.Namespace) -> list[Any] | None:
     return results or []
 
 
-# --- the Ray engine (mtfix.distributed) -------------------------------------------------------
+# --- the Ray engine (mtfix.engine.distributed) -------------------------------------------------------
 
 def _add_ray_options(p: argparse.ArgumentParser) -> None:
-    from mtfix.distributed import RayOptions
+    from mtfix.engine.distributed import RayOptions
 
     d = RayOptions()
     p.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -496,8 +482,8 @@ def _add_ray_options(p: argparse.ArgumentParser) -> None:
 
 
 def _ray_batch(args: argparse.Namespace, opts: Any, progress: Any) -> Any:
-    from mtfix.batch import report_error
-    from mtfix.distributed import STREAMING_FORMATS, RayBatch, RayOptions, corrector_factory, import_ray
+    from mtfix.engine.batch import report_error
+    from mtfix.engine.distributed import STREAMING_FORMATS, RayBatch, RayOptions, corrector_factory, import_ray
 
     if not args.lines:
         raise UsageError("--engine ray corrects line by line: add --lines")
@@ -518,7 +504,7 @@ def _ray_batch(args: argparse.Namespace, opts: Any, progress: Any) -> Any:
 
 
 def _refuse_ray_options(args: argparse.Namespace) -> None:
-    from mtfix.distributed import RayOptions
+    from mtfix.engine.distributed import RayOptions
 
     given = [flag for flag, value, default in (("--address", args.address, None), ("--workers", args.workers, None),
                                                ("--shard-lines", args.shard_lines, RayOptions().shard_lines))

@@ -43,9 +43,9 @@ class Config:
     few_shot: tuple[tuple[str, str], ...] = field(default=DEFAULT_FEW_SHOT)  # (input, output) demonstrations
     min_confidence: float = 0.0  # edits less sure than this are neither shown nor applied
     flags: bool = True  # look for untranslated words (pymorphy3, wordfreq)
-    cognates: bool = True  # render untranslated Cyrillic internationalisms in English (mtfix.cognates)
-    spelling: bool = True  # fix clear misspellings of common words (mtfix.spelling, harper-py)
-    typography: bool = True  # TeX quotes and spaces before punctuation (mtfix.typography)
+    cognates: bool = True  # render untranslated Cyrillic internationalisms in English (mtfix.rules.cognates)
+    spelling: bool = True  # fix clear misspellings of common words (mtfix.rules.spelling, harper-py)
+    typography: bool = True  # TeX quotes and spaces before punctuation (mtfix.text.typography)
     edit_types: str = "auto"  # who types edits: "errant" (mtfix[types]), "rules", or "auto" (errant if installed)
     strategy: str = "copy-draft"  # "copy-draft" (greedy's output, drafted from the source) or "greedy" (generate)
     draft_tokens: int = 10  # copy-draft: source tokens proposed per verifying forward pass
@@ -79,6 +79,7 @@ class Config:
 
 
 DTYPES = ("float32", "bfloat16")
+LOW_QUALITY = 0.5  # reports mark a sentence whose quality estimate is below this
 
 # The one user-facing knob: how much evidence a rewrite needs before it replaces a sentence.
 # conservative changes little and almost never harms good MT; fluent repairs more and risks more.

@@ -3,21 +3,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mtfix import __version__
 from mtfix.config import DEFAULT, Config
-from mtfix.diff import Edit, apply_edits, diff
-from mtfix.gate import judge
-from mtfix.result import Result, SentenceResult, Signature, confident_sentence
-from mtfix.rewrite import Rewrite, Rewriter
-from mtfix.segment import Sentence, segment
-from mtfix.typography import tidy
-from mtfix.untranslated import Flag
-
-Progress = Callable[[int, int], None]  # (sentences done, sentences in all)
+from mtfix.model.rewriter import Rewrite, Rewriter
+from mtfix.result import Progress, Result, SentenceResult, Signature, confident_sentence
+from mtfix.rules.gate import judge
+from mtfix.rules.untranslated import Flag
+from mtfix.text.diff import Edit, apply_edits, diff
+from mtfix.text.segment import Sentence, segment
+from mtfix.text.typography import tidy
+from mtfix.version import __version__
 
 
 class Corrector:
@@ -37,15 +35,15 @@ class Corrector:
         self._model = model
         self._rewriter = rewriter
         self._detector: Any = None  # the untranslated-word detector, loaded on first use
-        self._speller: Any = None  # the spelling fixer (mtfix.spelling), loaded on first use
+        self._speller: Any = None  # the spelling fixer (mtfix.rules.spelling), loaded on first use
         self._quality: Any = False  # the quality model: False = not looked up yet, None = none
 
     @property
     def rewriter(self) -> Rewriter:
         """The rewriting model, loaded on first use."""
         if self._rewriter is None:
-            from mtfix import modelstore
-            from mtfix.rewrite import TransformersRewriter
+            from mtfix.model import store as modelstore
+            from mtfix.model.rewriter import TransformersRewriter
 
             self._rewriter = TransformersRewriter(modelstore.resolve(self._model), self.config)
         return self._rewriter
@@ -83,17 +81,17 @@ class Corrector:
 
         Kinds come from ERRANT when installed (``Config.edit_types``), else from rules; an edit
         that replaces or drops a flagged word is ``untranslated``."""
-        from mtfix.edittypes import retype
+        from mtfix.text.edittypes import retype
 
         edits = diff(source, target, offset=offset, confidence=confidence)
         return retype(source, target, edits, offset, flags, self.config.edit_types)
 
     @property
     def detector(self) -> Any:
-        """The untranslated-word detector (mtfix.untranslated), loaded on first use; None when
+        """The untranslated-word detector (mtfix.rules.untranslated), loaded on first use; None when
         ``config.flags`` is off. Raises ImportError naming the extra when its libraries are missing."""
         if self._detector is None and self.config.flags:
-            from mtfix.untranslated import Detector
+            from mtfix.rules.untranslated import Detector
 
             self._detector = Detector()
         return self._detector
@@ -105,9 +103,9 @@ class Corrector:
 
     @property
     def speller(self) -> Any:
-        """The spelling fixer (mtfix.spelling.Speller); None when ``config.spelling`` is off."""
+        """The spelling fixer (mtfix.rules.spelling.Speller); None when ``config.spelling`` is off."""
         if self._speller is None and self.config.spelling:
-            from mtfix.spelling import Speller
+            from mtfix.rules.spelling import Speller
 
             self._speller = Speller()
         return self._speller
@@ -129,8 +127,7 @@ class Corrector:
         if not self.config.cognates or not flags:
             return text
         try:
-            from mtfix import cognates
-
+            from mtfix.rules import cognates
             return cognates.shared().render(text, flags)
         except ImportError as exc:
             self._turn_off("cognates", "English for untranslated words", exc)
@@ -165,9 +162,9 @@ class Corrector:
 
     @property
     def quality_model(self) -> Any:
-        """The model's quality calibration (mtfix.quality.QualityModel), or None if it has none."""
+        """The model's quality calibration (mtfix.model.quality.QualityModel), or None if it has none."""
         if self._quality is False:
-            from mtfix.quality import QualityModel
+            from mtfix.model.quality import QualityModel
 
             calibration = getattr(self.rewriter, "quality", None)
             self._quality = QualityModel.from_dict(calibration) if calibration else None
@@ -182,7 +179,7 @@ class Corrector:
         scorer = getattr(self.rewriter, "keep_evidence", None)
         if model is None or scorer is None:
             return [None] * len(sentences)
-        from mtfix.quality import features
+        from mtfix.model.quality import features
 
         if flags is None:
             flags = [self.flags(s) for s in sentences]

@@ -4,14 +4,17 @@ Kept free of torch so that reporters (and ``mtfix review`` on a saved JSON) need
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mtfix.diff import Edit
-from mtfix.untranslated import Flag
+from mtfix.text.diff import Edit
+from mtfix.text.spans import Flag
 
 SCHEMA_VERSION = 1
+# How far a run is: called with (units done, units in all); units are sentences, lines or segments, as the
+# caller documents. The one progress type of every layer (pipeline, formats, engine, evaluation).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class SentenceResult:
     proposal: str = ""  # what the model proposed (even if rejected)
     score: float | None = None  # the model's mean log-probability of its proposal, per token
     edits: tuple[Edit, ...] = ()  # edits with offsets into the original document
-    quality: float | None = None  # estimated quality in [0, 1] (mtfix.quality); None when not estimated
+    quality: float | None = None  # estimated quality in [0, 1] (mtfix.model.quality); None when not estimated
     flags: tuple[Flag, ...] = ()  # spans worth a look (untranslated words), offsets into the document
 
     @property
@@ -110,7 +113,7 @@ def confident_sentence(s: SentenceResult, min_confidence: float) -> SentenceResu
     kept = tuple(e for e in s.edits if e.confidence >= min_confidence)
     if len(kept) == len(s.edits):
         return s
-    from mtfix.diff import apply_edits
+    from mtfix.text.diff import apply_edits
 
     local = [replace(e, start=e.start - s.start, end=e.end - s.start) for e in kept]
     s = replace(s, edits=kept, output=apply_edits(s.source, local))
@@ -119,7 +122,7 @@ def confident_sentence(s: SentenceResult, min_confidence: float) -> SentenceResu
 
 def keep_confident(result: Result, min_confidence: float) -> Result:
     """``result`` with only the edits at least ``min_confidence`` sure, and its texts re-derived from them."""
-    from mtfix.diff import apply_edits
+    from mtfix.text.diff import apply_edits
 
     sentences = tuple(confident_sentence(s, min_confidence) for s in result.sentences)
     return replace(result, text=apply_edits(result.source, [e for s in sentences for e in s.edits]),

@@ -76,8 +76,8 @@ def run_child(opts: argparse.Namespace) -> None:
     counter = {"passes": 0, "tokens": 0}
     recorded: dict[str, str] = {}
     if name == "harper":
-        from mtfix.baselines import Harper
-        from mtfix.segment import segment
+        from mtfix.evaluation.baselines import Harper
+        from mtfix.text.segment import segment
 
         fixer = Harper()
         load = time.perf_counter() - t0
@@ -153,8 +153,8 @@ def child(opts: argparse.Namespace, name: str, lines: int, sizes: list[int]) -> 
 
 def cold_load(opts: argparse.Namespace) -> tuple[float, float]:
     """(cold, warm) seconds to resolve + load the default model in a fresh process; cold = empty cache."""
-    code = ("import time; t=time.perf_counter(); from mtfix import modelstore; "
-            "from mtfix.rewrite import TransformersRewriter; TransformersRewriter(modelstore.resolve('default')); "
+    code = ("import time; t=time.perf_counter(); from mtfix.model import store; "
+            "from mtfix.model.rewriter import TransformersRewriter; TransformersRewriter(store.resolve('default')); "
             "print(time.perf_counter()-t)")
     times = []
     with tempfile.TemporaryDirectory() as empty:
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--run-sizes", default="", help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
     if opts.data is None:
-        from mtfix.evaluate import default_data_dir
+        from mtfix.evaluation.run import default_data_dir
 
         opts.data = str(default_data_dir())
     if opts.child:

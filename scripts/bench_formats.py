@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mtfix.diff import diff  # noqa: E402
 from mtfix.formats import FileOptions, correct_file, read  # noqa: E402
 from mtfix.formats.base import segment_splices, splice  # noqa: E402
+from mtfix.text.diff import diff  # noqa: E402
 
 SAMPLES = ROOT / "tests" / "data" / "formats"
 OPTIONS = {"csv": FileOptions(column="target"), "tsv": FileOptions(column="target"),

@@ -23,7 +23,7 @@ CHILD = """
 import sys
 sys.path.insert(0, {root!r})
 from mtfix import Corrector, cli
-from mtfix.rewrite import Rewrite
+from mtfix.model.rewriter import Rewrite
 
 class Identity:
     model_id, revision = "identity", "0"

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mtfix.batch import Batch, Options  # noqa: E402
 from mtfix.config import DEFAULT  # noqa: E402
-from mtfix.distributed import RayBatch, RayOptions, corrector_factory  # noqa: E402
-from mtfix.evaluate import default_data_dir  # noqa: E402
+from mtfix.engine.batch import Batch, Options  # noqa: E402
+from mtfix.engine.distributed import RayBatch, RayOptions, corrector_factory  # noqa: E402
+from mtfix.evaluation.run import default_data_dir  # noqa: E402
 from mtfix.pipeline import Corrector  # noqa: E402
 
 DEV = default_data_dir() / "wmt13-ruen" / "hyp.online-B.en"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How often mtfix.cognates renders an untranslated Cyrillic word as the human reference does.
+"""How often mtfix.rules.cognates renders an untranslated Cyrillic word as the human reference does.
 
     PYTHONPATH=. python scripts/eval_cognates.py [--data ../shared/data/dev/wmt13-ruen] [--systems cu-zeman]
 
@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mtfix.cognates import Cognates  # noqa: E402
-from mtfix.textio import read_lines  # noqa: E402
-from mtfix.untranslated import Detector  # noqa: E402
+from mtfix.rules.cognates import Cognates  # noqa: E402
+from mtfix.rules.untranslated import Detector  # noqa: E402
+from mtfix.text.textio import read_lines  # noqa: E402
 
 CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 WORD = re.compile(r"\w+")

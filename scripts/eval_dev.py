@@ -14,11 +14,11 @@ import sys
 import time
 
 from mtfix import __version__
-from mtfix.baselines import Cached, make_fixers
 from mtfix.config import DEFAULT
-from mtfix.evaluate import PRESETS, default_data_dir, evaluate, load_sets, render
-from mtfix.progress import ProgressBar
-from mtfix.textio import write_atomic
+from mtfix.engine.progress import ProgressBar
+from mtfix.evaluation.baselines import Cached, make_fixers
+from mtfix.evaluation.run import PRESETS, default_data_dir, evaluate, load_sets, render
+from mtfix.text.textio import write_atomic
 
 
 def main(argv: list[str] | None = None) -> int:

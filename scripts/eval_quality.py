@@ -17,11 +17,12 @@ import random
 import time
 from pathlib import Path
 
-from mtfix import modelstore
 from mtfix.config import DEFAULT
-from mtfix.quality import FEATURES, QualityModel, load_mlqe, pearson, sentence_features, spearman
-from mtfix.rewrite import TransformersRewriter
-from mtfix.untranslated import Detector
+from mtfix.evaluation.qe import load_mlqe, pearson, sentence_features, spearman
+from mtfix.model import store as modelstore
+from mtfix.model.quality import FEATURES, QualityModel
+from mtfix.model.rewriter import TransformersRewriter
+from mtfix.rules.untranslated import Detector
 
 WMT21_FILES = {"AFRL": "AFRL", "Facebook-AI": "Facebook-AI", "Manifold": "Manifold", "Nemo": "NVIDIA-NeMo",
                "NiuTrans": "NiuTrans", "Online-A": "Online-A", "Online-B": "Online-B", "Online-G": "Online-G",

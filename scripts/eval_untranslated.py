@@ -3,7 +3,7 @@
     PYTHONPATH=. python scripts/eval_untranslated.py --data ../shared/data/dev/wmt13-ruen [-v]
 
 Reads ``scripts/data/untranslated_labels.tsv`` (how it was made and labelled: scripts/data/README.md),
-runs :class:`mtfix.untranslated.Detector` on every sampled line and matches its flags to the labelled
+runs :class:`mtfix.rules.untranslated.Detector` on every sampled line and matches its flags to the labelled
 words by span. A flag on a word that is not in the labelled set counts as a false positive.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from mtfix.untranslated import Detector, foreign_script
+from mtfix.rules.untranslated import Detector, foreign_script
 
 LABELS = Path(__file__).parent / "data" / "untranslated_labels.tsv"
 

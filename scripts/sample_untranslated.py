@@ -18,7 +18,7 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-from mtfix.untranslated import foreign_script, iter_words
+from mtfix.rules.untranslated import foreign_script, iter_words
 
 LINES_PER_SYSTEM = 12
 RARE_PER_SYSTEM = 6

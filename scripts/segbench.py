@@ -78,7 +78,7 @@ def score(split: Callable[[str], list[str]], cases: list[Case]) -> tuple[int, li
 
 
 def mtfix_split(text: str) -> list[str]:
-    from mtfix.segment import segment
+    from mtfix.text.segment import segment
 
     return [s.text for s in segment(text)]
 

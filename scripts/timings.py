@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CHILD = """
 import sys, time
 t0 = time.perf_counter()
-from mtfix import modelstore
-from mtfix.rewrite import TransformersRewriter
+from mtfix.model import store as modelstore
+from mtfix.model.rewriter import TransformersRewriter
 spec = modelstore.resolve(sys.argv[1])
 t1 = time.perf_counter()
 TransformersRewriter(spec)

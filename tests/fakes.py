@@ -5,8 +5,8 @@ import os
 import time
 from collections.abc import Callable, Sequence
 
+from mtfix.model.rewriter import Rewrite
 from mtfix.pipeline import Corrector
-from mtfix.rewrite import Rewrite
 
 
 class FakeRewriter:

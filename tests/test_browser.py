@@ -24,10 +24,10 @@ import pytest
 from fakes import FakeRewriter, fix_agreement
 
 from mtfix import Corrector
-from mtfix.diff import apply_edits
 from mtfix.report import render
 from mtfix.report.htmlpage import page
 from mtfix.result import Result
+from mtfix.text.diff import apply_edits
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

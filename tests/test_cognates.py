@@ -5,8 +5,8 @@ import pytest
 from fakes import FakeRewriter
 
 from mtfix import Corrector
-from mtfix.cognates import Cognates, key, plural, transliterate
 from mtfix.config import DEFAULT
+from mtfix.rules.cognates import Cognates, key, plural, transliterate
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_leaves_words_english_does_not_share(cognates, word):
 
 
 def test_render_replaces_only_flagged_whole_words(cognates):
-    from mtfix.untranslated import Detector
+    from mtfix.rules.untranslated import Detector
 
     text = "A ring with диаметром in 27 kilometers, скука and телескопы; диаметромы stays."
     flags = Detector().flags(text)
@@ -67,7 +67,7 @@ def test_render_replaces_only_flagged_whole_words(cognates):
 
 
 def test_render_takes_lower_case_transliterations_the_detector_reads(cognates):
-    from mtfix.untranslated import Detector
+    from mtfix.rules.untranslated import Detector
 
     text = "The bozony and fotonu were found, says Argumenty."
     assert cognates.render(text, Detector().flags(text)) == "The bosons and photon were found, says Argumenty."

@@ -1,4 +1,4 @@
-"""Copy-aware decoding gives plain greedy decoding's output, with fewer forward passes (mtfix/decode.py)."""
+"""Copy-aware decoding gives plain greedy decoding's output, with fewer forward passes (mtfix/model/decode.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from mtfix.config import DEFAULT
-from mtfix.decode import continue_batch, draft, keep_pass, keep_pass_kept, prefix_cache
+from mtfix.model.decode import continue_batch, draft, keep_pass, keep_pass_kept, prefix_cache
 
 SOURCE = [5, 6, 7, 8, 9, 6, 7, 2]
 
@@ -29,8 +29,8 @@ def test_draft(out: list[int], k: int, expected: list[int]) -> None:
 
 @pytest.fixture(scope="module")
 def tiny(tiny_model_dir: Path):  # noqa: ANN201 - the tiny model's rewriter
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     return TransformersRewriter(resolve(tiny_model_dir))
 
@@ -100,8 +100,8 @@ def test_keep_score_matches_score_pairs(tiny) -> None:
 
 @pytest.mark.parametrize("batch_size", [1, 8])
 def test_copy_draft_rewrites_like_naive_greedy(tiny_model_dir: Path, batch_size: int) -> None:
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     spec = resolve(tiny_model_dir)
     sentences = [*SENTENCES, "", "Short.", "x" * 3]
@@ -119,8 +119,8 @@ def test_copy_draft_rewrites_like_naive_greedy(tiny_model_dir: Path, batch_size:
 def test_rewrites_carry_the_quality_evidence_of_their_own_pass(tiny_model_dir: Path, strategy: str) -> None:
     # The pipeline scores quality from Rewrite.evidence instead of a second forward pass: it must be
     # what keep_evidence() computes on its own.
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy=strategy, max_new_tokens_extra=3))
     sentences = [*SENTENCES, "Short."]
@@ -133,8 +133,8 @@ def test_rewrites_carry_the_quality_evidence_of_their_own_pass(tiny_model_dir: P
 
 @pytest.mark.parametrize("strategy", ["copy-draft", "greedy"])
 def test_sentences_without_words_are_not_sent_to_the_model(tiny_model_dir: Path, strategy: str) -> None:
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy=strategy))
     got = rewriter.rewrite(["</i>", "—", "***", "Words here."])
@@ -143,8 +143,8 @@ def test_sentences_without_words_are_not_sent_to_the_model(tiny_model_dir: Path,
 
 
 def test_unknown_strategy_is_refused(tiny_model_dir: Path) -> None:
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     with pytest.raises(ValueError, match="unknown decoding strategy 'beam'; choose from copy-draft, greedy"):
         TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(strategy="beam"))
@@ -167,8 +167,8 @@ REAL = ["However, different people demonstrate the different degree of tendency 
 
 @pytest.mark.slow
 def test_copy_draft_equals_naive_greedy_on_the_default_model() -> None:
-    from mtfix.modelstore import models_dir, resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import models_dir, resolve
 
     if not (models_dir() / "default" / "adapter_config.json").is_file():
         pytest.skip("no default model shipped")
@@ -185,7 +185,7 @@ def test_copy_draft_equals_naive_greedy_on_the_default_model() -> None:
 
 def test_shared_prefix_gives_the_same_pass(tiny) -> None:
     # The system turn computed once and shared: same log-probs, agreement and evidence as the whole prompt.
-    from mtfix.decode import prefix_cache
+    from mtfix.model.decode import prefix_cache
 
     shared = prefix_cache(tiny.model, tiny.format.prefix)
     assert shared is not None and len(shared.tokens) == len(tiny.format.prefix) > 0
@@ -208,8 +208,8 @@ def test_bfloat16_weights(tiny_model_dir: Path) -> None:
     # Not exact (float rounding), so it is named in the signature; the output is still a finished rewrite.
     import torch
 
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     config = DEFAULT.with_(dtype="bfloat16", max_new_tokens_extra=3)
     rewriter = TransformersRewriter(resolve(tiny_model_dir), config)

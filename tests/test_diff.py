@@ -1,4 +1,4 @@
-"""Tests for mtfix.diff: typed word-level edits and their exact application."""
+"""Tests for mtfix.text.diff: typed word-level edits and their exact application."""
 from __future__ import annotations
 
 from itertools import pairwise
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtfix.diff import KINDS, OPS, Edit, apply_edits, diff, tokenize
+from mtfix.text.diff import KINDS, OPS, Edit, apply_edits, diff, tokenize
 
 # (source, target, expected edits as (start, end, original, replacement, op, kind))
 CASES: list[tuple[str, str, list[tuple[int, int, str, str, str, str]]]] = [

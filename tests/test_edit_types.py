@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from mtfix.diff import KINDS, diff
-from mtfix.edittypes import errant_available, errant_kind, retype
-from mtfix.untranslated import Detector, Flag
+from mtfix.rules.untranslated import Detector, Flag
+from mtfix.text.diff import KINDS, diff
+from mtfix.text.edittypes import errant_available, errant_kind, retype
 
 # (MT output, its repair, the kind of each edit in order, labelled by hand; True if rules get it too)
 LABELLED = [

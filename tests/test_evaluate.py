@@ -13,11 +13,11 @@ import pytest
 from fakes import FakeRewriter, fix_agreement
 
 from mtfix import Corrector
-from mtfix.baselines import Cached, CorrectorFixer, Identity, apply_suggestion
-from mtfix.evaluate import EvalSet, Report, evaluate, load_preset, load_sets, render, sample_indices
-from mtfix.gleu import corpus_gleu, gleu_from_stats, reference_choices, sentence_stats
-from mtfix.scoring import corpus_scores
-from mtfix.textio import InputError
+from mtfix.evaluation.baselines import Cached, CorrectorFixer, Identity, apply_suggestion
+from mtfix.evaluation.gleu import corpus_gleu, gleu_from_stats, reference_choices, sentence_stats
+from mtfix.evaluation.run import EvalSet, Report, evaluate, load_preset, load_sets, render, sample_indices
+from mtfix.evaluation.scoring import corpus_scores
+from mtfix.text.textio import InputError
 
 HAS_HARPER = importlib.util.find_spec("harper") is not None
 HAS_SACREMOSES = importlib.util.find_spec("sacremoses") is not None
@@ -219,7 +219,7 @@ def test_load_preset_from_a_tiny_tree(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not HAS_HARPER, reason="harper-py not installed")
 def test_harper_applies_first_suggestions() -> None:
-    from mtfix.baselines import Harper
+    from mtfix.evaluation.baselines import Harper
 
     harper = Harper()
     assert harper.fix(["He go to the the store."]) == ["He goes to the store."]
@@ -284,7 +284,7 @@ def test_cli_eval_harper_needs_no_torch(tmp_path: Path) -> None:
 
 
 def test_a_model_directory_as_fixer(tiny_model_dir: Path) -> None:
-    from mtfix.baselines import make_fixers
+    from mtfix.evaluation.baselines import make_fixers
 
     (fixer,) = make_fixers([str(tiny_model_dir)])
     report = evaluate([small_set()], [fixer])

@@ -14,11 +14,12 @@ from fakes import FakeRewriter, fix_agreement
 
 from mtfix import Corrector
 from mtfix.config import DEFAULT
-from mtfix.diff import apply_edits
-from mtfix.quality import FEATURES, LOW_QUALITY, QualityModel, cached_evidence, features, fit, pearson, spearman
+from mtfix.evaluation.qe import cached_evidence, fit, pearson, spearman
+from mtfix.model.quality import FEATURES, LOW_QUALITY, QualityModel, features
 from mtfix.report import load_json, render
 from mtfix.result import Result, SentenceResult, Signature, join_results, keep_confident
-from mtfix.untranslated import Detector, Flag
+from mtfix.rules.untranslated import Detector, Flag
+from mtfix.text.diff import apply_edits
 
 pytest.importorskip("pymorphy3")
 
@@ -154,8 +155,8 @@ def test_quality_model_refuses_other_features() -> None:
 def test_keep_evidence_scores_the_sentence_inside_the_prompt_and_the_answer(tiny_model_dir: Path) -> None:
     import torch
 
-    from mtfix.modelstore import resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import resolve
 
     rewriter = TransformersRewriter(resolve(tiny_model_dir), DEFAULT.with_(batch_size=3))
     sentences = ["This offer suck.", "The pump is podsoedinennym to the pipe, they was happy.", " Two  spaces ",

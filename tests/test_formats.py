@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from mtfix import Corrector
 from mtfix.cli import main
-from mtfix.diff import diff
 from mtfix.formats import FileOptions, FormatError, correct_file, keep_codes, read
 from mtfix.formats.base import KEPT_REASON, SOFT_REASON, TEXT, layout, protected, segment_splices, splice
+from mtfix.text.diff import diff
 
 DATA = Path(__file__).parent / "data" / "formats"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from mtfix.gate import _name_spans, clean, judge
-from mtfix.rewrite import Rewrite
+from mtfix.model.rewriter import Rewrite
+from mtfix.rules.gate import _name_spans, clean, judge
 
 CLEAN_CASES = [  # (proposal, source, cleaned)
     ("Sure! Here is the corrected sentence: This offer sucks.", "This offer suck.", "This offer sucks."),
@@ -106,7 +106,7 @@ def test_skipped_and_identical_are_unchanged() -> None:
     ("whether it on herself will take leading role", "whether it will take the leading role", 3),
 ])
 def test_changed_words(source: str, proposal: str, changed: int) -> None:
-    from mtfix.gate import changed_words
+    from mtfix.rules.gate import changed_words
 
     assert changed_words(source, proposal) == changed
 
@@ -133,7 +133,7 @@ def test_edit_size_bound() -> None:
     ("very very good news", "very good news", ""),  # still there
 ])
 def test_dropped_content_word(source: str, proposal: str, dropped: str) -> None:
-    from mtfix.gate import dropped_content_word
+    from mtfix.rules.gate import dropped_content_word
 
     assert dropped_content_word(source, proposal) == dropped
     if dropped:
@@ -149,7 +149,7 @@ def test_dropped_content_word(source: str, proposal: str, dropped: str) -> None:
     ("good news, very good news", "very good news, good news", ""),  # moved, not new
 ])
 def test_invented_content_word(source: str, proposal: str, invented: str) -> None:
-    from mtfix.gate import invented_content_word
+    from mtfix.rules.gate import invented_content_word
 
     assert invented_content_word(source, proposal) == invented
     verdict = judge(source, Rewrite(proposal, GOOD.score, GOOD.keep_score))
@@ -161,7 +161,7 @@ def test_invented_content_word(source: str, proposal: str, invented: str) -> Non
 
 def test_content_word_guards_ignore_markup() -> None:
     # Tags and entities are the formats' tag guard's business, not words the rewrite dropped.
-    from mtfix.gate import dropped_content_word, invented_content_word
+    from mtfix.rules.gate import dropped_content_word, invented_content_word
 
     assert dropped_content_word('everybody <g id="1">know it</g>', 'everybody <g id="1">knows it') == ""
     assert dropped_content_word("salt &amp; pepper", "salt & pepper") == ""

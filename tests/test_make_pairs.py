@@ -1,4 +1,4 @@
-"""Tests of the training-data builder (scripts/make_pairs.py) and its error generator (scripts/mtdamage.py).
+"""Tests of the training-data builder (mtfix.training.pairs) and its error generator (mtfix.training.damage).
 
 Fast and self-contained: a tiny fake shared-data folder is built in a temporary directory; the real
 corpora are never read. Apertium round trips are exercised only when ``apertium`` is on PATH.
@@ -9,15 +9,12 @@ import itertools
 import json
 import random
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
-sys.path.insert(0, str(SCRIPTS))
-import make_pairs  # noqa: E402
-import mtdamage  # noqa: E402
+from mtfix.training import damage as mtdamage
+from mtfix.training import pairs as make_pairs
 
 HAVE_APERTIUM = shutil.which("apertium") is not None
 try:  # MLQE-PE needs sacremoses to detokenise; it is a data-building extra, not a package dependency

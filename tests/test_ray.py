@@ -1,4 +1,4 @@
-"""The Ray engine (mtfix.distributed) against the local engine, on a local two-worker Ray instance.
+"""The Ray engine (mtfix.engine.distributed) against the local engine, on a local two-worker Ray instance.
 
 Workers build their Corrector from tests/fakes.py (so the tests dir is put on the workers' PYTHONPATH),
 or load the tiny model for the end-to-end CLI test. The tests skip, saying why, when ray is not
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from fakes import DieOnce, LoggingCorrector, SlowOn, fake_corrector
 
-from mtfix.batch import Batch, Options
 from mtfix.cli import main
+from mtfix.engine.batch import Batch, Options
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCES = ["This offer suck.", "The President have repeatedly said that we are not enemies.",
@@ -71,7 +71,7 @@ def inputs(tmp_path: Path) -> list[str]:
 
 
 def ray_batch(factory, fmt: str = "text", errors: list[str] | None = None, **options):
-    from mtfix.distributed import RayBatch, RayOptions
+    from mtfix.engine.distributed import RayBatch, RayOptions
 
     sink = errors if errors is not None else []
     return RayBatch(factory, Options(fmt, lines=True), sink.append,
@@ -148,7 +148,7 @@ def test_interrupted_run_resumes_with_the_missing_shards_only(ray_instance, inpu
 
 
 def test_api_in_place_then_a_rerun_skips_what_is_done(ray_instance, inputs, tmp_path):
-    from mtfix.distributed import RayOptions, correct_on_ray
+    from mtfix.engine.distributed import RayOptions, correct_on_ray
 
     expected = {name: local_stream([name]) for name in inputs}
     originals = {name: Path(name).read_bytes() for name in inputs}
@@ -195,7 +195,7 @@ def test_cli_says_in_one_line_when_workers_cannot_load_the_model(ray_instance, t
     assert main(["correct", "--lines", "-q", "--engine", "ray", "--workers", "1", "--model", str(missing),
                  str(tmp_path / "in.txt"), "-o", str(tmp_path / "out.txt")]) == 1
     assert capsys.readouterr().err == (f"mtfix: error: a Ray worker could not load the model: "
-                                       f"mtfix.modelstore.ModelError: model {str(missing)!r} not found: "
+                                       f"mtfix.model.store.ModelError: model {str(missing)!r} not found: "
                                        "give 'default', 'base' or a model directory\n")
     assert not (tmp_path / "out.txt").exists()
 
@@ -255,7 +255,7 @@ def test_without_ray_the_cli_says_what_to_install(tmp_path):
 
 
 def test_shard_size_must_fit_the_local_chunks():
-    from mtfix.distributed import RayOptions
+    from mtfix.engine.distributed import RayOptions
 
     with pytest.raises(ValueError, match="got 65"):
         RayOptions(shard_lines=65)
@@ -263,7 +263,7 @@ def test_shard_size_must_fit_the_local_chunks():
 
 
 def test_factory_makes_model_paths_absolute(tmp_path, monkeypatch):
-    from mtfix.distributed import corrector_factory
+    from mtfix.engine.distributed import corrector_factory
 
     (tmp_path / "m").mkdir()
     monkeypatch.chdir(tmp_path)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
-from mtfix.diff import Edit
 from mtfix.report import FORMATS, load_json, render
 from mtfix.result import Result, SentenceResult, Signature
+from mtfix.text.diff import Edit
 
 SIG = Signature("0.1.0", "HuggingFaceTB/SmolLM2-135M-Instruct+prompt", "abc1234",
                 {"strategy": "greedy", "max_new_tokens": 64})

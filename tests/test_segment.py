@@ -1,4 +1,4 @@
-"""Tests for mtfix.segment: news cases, paragraphs, offsets, invariants, Golden Rules, big input."""
+"""Tests for mtfix.text.segment: news cases, paragraphs, offsets, invariants, Golden Rules, big input."""
 from __future__ import annotations
 
 import base64
@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtfix.segment import Sentence, pieces, segment
+from mtfix.text.segment import Sentence, pieces, segment
 
-# Not `import mtfix.segment as seg`: the package re-exports the function `segment`, which
+# Not `import mtfix.text.segment as seg`: the package re-exports the function `segment`, which
 # shadows the submodule attribute.
-seg = importlib.import_module("mtfix.segment")
+seg = importlib.import_module("mtfix.text.segment")
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -316,7 +316,7 @@ def test_internal_error_falls_back_to_lines(monkeypatch: pytest.MonkeyPatch) -> 
 def test_import_is_lazy() -> None:
     # Load the module file alone: the package __init__ imports other modules.
     code = ("import importlib.util, sys\n"
-            f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'mtfix' / 'segment.py')!r})\n"
+            f"spec = importlib.util.spec_from_file_location('m', {str(ROOT / 'mtfix' / 'text' / 'segment.py')!r})\n"
             "m = importlib.util.module_from_spec(spec); sys.modules['m'] = m\n"
             "spec.loader.exec_module(m)\n"
             "assert 'pysbd' not in sys.modules\n"

@@ -8,7 +8,7 @@ from fakes import FakeRewriter
 
 from mtfix import Corrector
 from mtfix.config import DEFAULT
-from mtfix.spelling import Speller, edit_distance, max_distance
+from mtfix.rules.spelling import Speller, edit_distance, max_distance
 
 pytestmark = pytest.mark.skipif(importlib.util.find_spec("harper") is None, reason="harper-py not installed")
 

@@ -1,7 +1,6 @@
 """The training script on the tiny model: a resumed run ends exactly where an uninterrupted one does."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,11 +9,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_train_module():  # scripts/ is not a package
-    spec = importlib.util.spec_from_file_location("mtfix_train", ROOT / "scripts" / "train.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_train_module():
+    from mtfix.training import trainer
+
+    return trainer
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +50,7 @@ def test_batches_are_deterministic_and_cover_each_epoch(train) -> None:
 def test_encode_masks_the_prompt(train, tiny_model_dir: Path) -> None:
     from transformers import AutoTokenizer
 
-    from mtfix.prompt import PromptFormat
+    from mtfix.model.prompt import PromptFormat
 
     fmt = PromptFormat(AutoTokenizer.from_pretrained(str(tiny_model_dir)), "Fix it.")
     ids, labels = train.encode(fmt, "This offer suck.", "This offer sucks.", 400)
@@ -105,8 +103,10 @@ def test_a_continuation_starts_from_the_adapter_it_names(train, recipe: Path, tm
     assert any(not torch.equal(adapter(fresh)[k], v) for k, v in adapter(first).items())
     meta = json.loads((zero_lr / "mtfix.json").read_text(encoding="utf-8"))
     assert meta["steps"] == 3 and meta["revision"].startswith("step3-")
-    with pytest.raises(SystemExit, match="no adapter_model.safetensors"):
-        run("missing", "--set", "steps=1", "--set", f"init_adapter={json.dumps(str(tmp_path / 'nowhere'))}")
+    with pytest.raises(train.TrainingError, match="no adapter_model.safetensors"):
+        recipe_ = train.load_recipe(str(recipe), ["steps=1", f"run_dir={json.dumps(str(tmp_path / 'missing'))}",
+                                                  f"init_adapter={json.dumps(str(tmp_path / 'nowhere'))}"])
+        train.run_recipe(recipe_, device="cpu")
 
 
 def test_precision_bf16_autocasts_the_training_pass(train, recipe: Path, tmp_path: Path) -> None:
@@ -129,8 +129,8 @@ def test_precision_bf16_autocasts_the_training_pass(train, recipe: Path, tmp_pat
 
 
 def test_exported_adapter_loads_in_mtfix(train, recipe: Path, tmp_path: Path, tiny_model_dir: Path) -> None:
-    from mtfix.modelstore import ModelSpec, resolve
-    from mtfix.rewrite import TransformersRewriter
+    from mtfix.model.rewriter import TransformersRewriter
+    from mtfix.model.store import ModelSpec, resolve
 
     args = ["--config", str(recipe), "--device", "cpu", "--set", "steps=1",
             "--set", f"run_dir={tmp_path / 'run'}", "--set", f"export_dir={tmp_path / 'out'}"]
@@ -146,7 +146,7 @@ def test_exported_adapter_loads_in_mtfix(train, recipe: Path, tmp_path: Path, ti
 
 @pytest.mark.slow
 def test_shipped_default_model_loads() -> None:
-    from mtfix.modelstore import models_dir, resolve
+    from mtfix.model.store import models_dir, resolve
 
     if not (models_dir() / "default" / "adapter_config.json").is_file():
         pytest.skip("no default model shipped yet")

@@ -1,7 +1,6 @@
 """The gate tuner's choice of levels and how it stores them: the rules the model card's levels come from."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,11 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def tune():  # scripts/ is not a package
-    spec = importlib.util.spec_from_file_location("mtfix_tune_gate", ROOT / "scripts" / "tune_gate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def tune():
+    from mtfix.training import tune_gate
+
+    return tune_gate
 
 
 def point(margin, wmt13, mlqe, changed, weak=(0.1, -0.1, 10), wmt21=0.0, worst=0.0):

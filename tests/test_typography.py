@@ -6,7 +6,7 @@ from fakes import FakeRewriter
 
 from mtfix import Corrector
 from mtfix.config import DEFAULT
-from mtfix.typography import tidy
+from mtfix.text.typography import tidy
 
 
 @pytest.mark.parametrize("text, tidied", [

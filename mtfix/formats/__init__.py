@@ -9,6 +9,9 @@ as one document; inline tags and placeholders must come back in the same order, 
 kept and flagged; the repairs are spliced into the original text, so nothing else changes, and a file
 without repairs comes back byte for byte. Changed segments are marked where the format has a place
 for it (XLIFF state, PO fuzzy flag, a TMX prop), unless ``mark_changes=False``.
+
+The I/O stage for files: may import text, result and config, and the pipeline (a default Corrector) only
+inside :func:`correct_file`; never the engine, evaluation or the CLI.
 """
 from __future__ import annotations
 
@@ -18,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtfix.diff import apply_edits
 from mtfix.formats.base import (
     KEPT_REASON,
     SOFT_REASON,
@@ -31,8 +33,9 @@ from mtfix.formats.base import (
     soften,
     splice,
 )
-from mtfix.result import Result, SentenceResult
-from mtfix.textio import Encoding, InputError, decode, label_of, read_bytes, write_atomic
+from mtfix.result import Progress, Result, SentenceResult
+from mtfix.text.diff import apply_edits
+from mtfix.text.textio import Encoding, InputError, decode, label_of, read_bytes, write_atomic
 
 FORMATS = ("xliff", "po", "tmx", "srt", "vtt", "csv", "tsv", "jsonl")
 SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "xliff", ".mxliff": "xliff", ".po": "po", ".tmx": "tmx",
@@ -40,7 +43,6 @@ SUFFIXES = {".xlf": "xliff", ".xliff": "xliff", ".sdlxliff": "xliff", ".mxliff":
 XML_FORMATS = ("xliff", "tmx")
 CHUNK = 64  # segments corrected together between progress reports
 
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,7 @@ def _skipped(doc: Document, seg: Segment, signature: Any) -> Result:
 
 def correct_input(corrector: Any, name: str, fmt: str, options: FileOptions, errors: str, as_file: bool,
                   sink: Callable[[str], None], progress: Progress | None = None) -> list[Result] | None:
-    """For :mod:`mtfix.batch`: the repaired file to ``sink`` (``as_file``), else the segments' results."""
+    """For :mod:`mtfix.engine.batch`: the repaired file to ``sink`` (``as_file``), else the segments' results."""
     try:
         doc, encoding = read(name, fmt, options, errors)
     except ImportError as exc:
@@ -202,7 +204,7 @@ def correct_file(path: str, corrector: Any = None, *, output: str | None = None,
     """Repair the English in file ``path``; written (atomically, in its encoding) to ``output`` if given.
 
     ``corrector`` defaults to ``Corrector()`` (the default model). Raises :class:`FormatError` (an
-    :class:`~mtfix.textio.InputError`) naming the line when the file is malformed.
+    :class:`~mtfix.text.textio.InputError`) naming the line when the file is malformed.
     """
     if corrector is None:
         from mtfix.pipeline import Corrector

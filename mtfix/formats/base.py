@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from mtfix.diff import Edit
-from mtfix.textio import InputError
+from mtfix.text.diff import Edit
+from mtfix.text.textio import InputError
 
 Splice = tuple[int, int, str]  # (start, end, new text): replace document[start:end]
 

@@ -1,6 +1,7 @@
 """Views of a correction result: plain text, terminal, JSON, unified diff and HTML.
 
-Stdlib only, so that a saved result can be reviewed without torch or a model.
+Stdlib only, so that a saved result can be reviewed without torch or a model: may import result, text and
+config, never the model, the pipeline or the engine.
 """
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from mtfix.diff import Edit
-from mtfix.quality import LOW_QUALITY
+from mtfix.config import LOW_QUALITY
 from mtfix.result import Result, SentenceResult
+from mtfix.text.diff import Edit
 
 STDIN_NAME = "<stdin>"
 
@@ -111,7 +111,7 @@ def summary_line(results: Sequence[Result]) -> str:
 
 
 def is_low_quality(s: SentenceResult) -> bool:
-    """The sentence's quality estimate is below :data:`mtfix.quality.LOW_QUALITY`."""
+    """The sentence's quality estimate is below :data:`mtfix.model.quality.LOW_QUALITY`."""
     return s.quality is not None and s.quality < LOW_QUALITY
 
 

@@ -21,7 +21,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from mtfix.quality import LOW_QUALITY
+from mtfix.config import LOW_QUALITY
 from mtfix.report._common import counts, display_name, plural
 from mtfix.report.jsonio import _strict
 from mtfix.result import Result, SentenceResult, Signature

@@ -4,7 +4,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 
-from mtfix.diff import Edit
 from mtfix.report._common import (
     MARKERS,
     Cell,
@@ -22,6 +21,7 @@ from mtfix.report._common import (
     wrap_cells,
 )
 from mtfix.result import Result, SentenceResult
+from mtfix.text.diff import Edit
 
 SEP = " │ "
 MIN_COLUMN = 8

@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from mtfix.untranslated import Flag, russian_morphology
+from mtfix.rules.untranslated import Flag, russian_morphology
 
 MIN_ZIPF = 2.5  # an English rendering must be at least this common (about once in three million words)
 MIN_KEY = 5  # keys shorter than this match too many words by chance

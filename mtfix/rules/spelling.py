@@ -35,7 +35,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
-from mtfix.rewrite import MARKUP
+from mtfix.text.words import MARKUP
 
 MAX_TYPO_ZIPF = 3.0  # a word English uses more often than this is not a typo, whatever Harper says
 MIN_WORD_ZIPF = 3.0  # a replacement must be at least this common (about 1 in a million words)...

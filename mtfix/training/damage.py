@@ -1,6 +1,6 @@
 """Rule-based Russian->English machine-translation errors, for synthetic (garbled -> fluent) pairs.
 
-    from mtdamage import damage
+    from mtfix.training.damage import damage
     src, tgt, rules = damage("The government has repeatedly said that ...", random.Random(13))
 
 ``damage`` applies 1-3 errors typical of (mostly rule-based and early statistical) Russian->English

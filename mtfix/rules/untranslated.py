@@ -12,7 +12,7 @@ Two detectors, both offline and generation-free:
 
 No bilingual dictionary is used: no offline Russian-English dictionary with a clear licence is
 installed. The words that English shares (internationalisms: диаметром, bozony) are rendered by
-:mod:`mtfix.cognates`; the others are only flagged.
+:mod:`mtfix.rules.cognates`; the others are only flagged.
 
 ``pymorphy3`` (with ``pymorphy3-dicts-ru``) and ``wordfreq`` are dependencies of mtfix;
 they are imported lazily and loaded once per :class:`Detector`.
@@ -22,37 +22,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-FLAG_KINDS = ("untranslated",)
+from mtfix.text.spans import FLAG_KINDS, Flag
+from mtfix.text.words import WORD_RE, iter_words
 
-
-@dataclass(frozen=True)
-class Flag:
-    """A span worth a post-editor's look: ``source[start:end]`` (== ``word``) is ``kind``."""
-
-    start: int  # code-point offset into the document (or sentence, with offset=0)
-    end: int
-    kind: str  # one of FLAG_KINDS
-    word: str  # the text flagged, as written
-    cyrillic: str = ""  # the Russian word it stands for (the word itself when already Cyrillic)
-    lemma: str = ""  # its dictionary form (pymorphy3), "" when unknown
-    confidence: float = 1.0  # in [0, 1]
-    note: str = ""  # one line for people (shown on hover in the HTML page)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Flag:
-        """Inverse of :meth:`to_dict`; unknown keys are ignored, missing optional ones defaulted."""
-        names = {f.name for f in fields(cls)}
-        d = {k: v for k, v in d.items() if k in names}
-        d.setdefault("word", "")
-        return cls(**d)
-
+__all__ = ["FLAG_KINDS", "Detector", "Flag", "foreign_script", "iter_words", "russian_morphology"]
 
 # --------------------------------------------------------------------------- back-transliteration
 
@@ -83,7 +58,6 @@ def _is_latin_letter(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-_WORD_RE = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\u02bc](?=[^\W\d_])|\u0301|-(?=[^\W\d_]))*")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr", "Init"})
 # Adjective endings no English word has (-skogo, -skie, ...): Russian even on a capitalised word
 # ("Oksfordskogo", "Salafistskie"), where a bare name would be left alone.
@@ -116,7 +90,7 @@ def foreign_script(word: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def russian_morphology() -> Any:
-    """One pymorphy3 analyser per process (about 20 MB), shared by the flags and :mod:`mtfix.cognates`."""
+    """One pymorphy3 analyser per process (about 20 MB), shared by the flags and :mod:`mtfix.rules.cognates`."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer()
@@ -151,7 +125,7 @@ class Detector:
         out: list[Flag] = []
         previous = ""  # the word just before, when only a space separates them
         prev_end = -1
-        for m in _WORD_RE.finditer(sentence):
+        for m in WORD_RE.finditer(sentence):
             word = m.group()
             # Sentence-initial: nothing before it but punctuation/quotes/space.
             initial = prev_end < 0 and not any(c.isalnum() for c in sentence[:m.start()])
@@ -294,9 +268,3 @@ def _best_guess(latin: str) -> str:
             out.append(latin[i])
             i += 1
     return "".join(out)
-
-
-def iter_words(sentence: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, word) of each word the detector looks at."""
-    for m in _WORD_RE.finditer(sentence):
-        yield m.start(), m.end(), m.group()

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 OPS = ("insert", "delete", "replace", "move")
-# MT-aware edit types; mtfix.edittypes refines them with ERRANT when it is installed.
+# MT-aware edit types; mtfix.text.edittypes refines them with ERRANT when it is installed.
 KINDS = ("untranslated", "agreement", "article", "preposition", "word_order", "lexical_choice", "spelling",
          "punctuation", "casing", "other")
 ARTICLES = frozenset({"a", "an", "the"})

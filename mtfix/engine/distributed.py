@@ -2,9 +2,9 @@
 
 The driver reads the inputs (so workers need no shared file system) and cuts each into shards of
 ``shard_lines`` lines; shards go to a pool of actors that each load the model once and correct a
-shard in the same 64-line chunks as the local engine (:func:`mtfix.batch.correct_lines`), so the
+shard in the same 64-line chunks as the local engine (:func:`mtfix.engine.batch.correct_lines`), so the
 bytes are the same. The driver writes the shards back in input order through the local engine's
-writers (:class:`mtfix.batch.Batch`): outputs appear atomically, finished ones are skipped on a rerun.
+writers (:class:`mtfix.engine.batch.Batch`): outputs appear atomically, finished ones are skipped on a rerun.
 
 A worker that dies mid-shard is restarted and the shard retried (Ray's ``max_restarts`` and
 ``max_task_retries``); a shard's lines are written once, when the driver takes its one result.
@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from mtfix import __version__
-from mtfix.batch import LINE_CHUNK, Batch, Options, Progress, correct_lines
 from mtfix.config import DEFAULT, Config
-from mtfix.textio import InputError, iter_lines, label_of
+from mtfix.engine.batch import LINE_CHUNK, Batch, Options, Progress, correct_lines
+from mtfix.text.textio import InputError, iter_lines, label_of
+from mtfix.version import __version__
 
 INSTALL_HINT = "pip install 'mtfix[ray]'"
 SHARD_SUFFIX = ".mtfix-shards"  # the work folder beside an output: .NAME.mtfix-shards/
@@ -123,7 +123,7 @@ class _Job:
 
 
 class RayBatch(Batch):
-    """A :class:`~mtfix.batch.Batch` whose line-mode work is done by a pool of Ray actors.
+    """A :class:`~mtfix.engine.batch.Batch` whose line-mode work is done by a pool of Ray actors.
 
     Each of ``to_stream``, ``to_file``, ``to_folder`` and ``in_place`` starts Ray (or connects to
     ``options.address``), runs, and shuts down what it started.

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mtfix.model.base import left_pad
+
 
 @dataclass(frozen=True)
 class KeepPass:
@@ -109,8 +111,6 @@ def _forced(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int
             keep_cache: bool) -> tuple[list[KeepPass], KeptBatch | None]:
     import torch
     from transformers import DynamicCache
-
-    from mtfix.rewrite import left_pad
 
     seqs = [p + a for p, a in zip(prompts, answers)]
     cut = len(shared.tokens) if shared is not None and shared.covers(seqs) else 0

@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from mtfix.result import Result, join_results
-from mtfix.textio import SNIFF, AtomicWriter, Encoding, InputError, iter_lines, label_of, sniff
+from mtfix.result import Progress, Result, join_results
+from mtfix.text.textio import SNIFF, AtomicWriter, Encoding, InputError, iter_lines, label_of, sniff
 
 LINE_CHUNK = 64  # lines corrected together in line mode
 BLOCK_LINES = 200  # a document is cut into blocks of whole paragraphs of about this many lines...
 BLOCK_CHARS = 50_000  # ...or characters; a block without a blank line is cut at 4x this, at a line end
 
 Sink = Callable[[str], None]
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Options:
 
     fmt: str = "text"  # a report format (mtfix.report.FORMATS)
     lines: bool = False  # line mode: each line is one unit, one output line per input line
-    errors: str = "strict"  # undecodable bytes: strict, replace or keep (mtfix.textio.ERRORS)
+    errors: str = "strict"  # undecodable bytes: strict, replace or keep (mtfix.text.textio.ERRORS)
     color: bool = False
     width: int | None = None
     files: Any = None  # mtfix.formats.FileOptions: how XLIFF, PO, ... inputs are read; None: all plain text
@@ -270,6 +269,21 @@ def _copy_atomic(src: Path, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.tmp")
     shutil.copy2(src, tmp)
     os.replace(tmp, dest)
+
+
+class Checker:
+    """A Corrector as the batch runner sees it, checking instead of correcting (``mtfix check``):
+    ``Batch(Checker(corrector), ...)`` writes flags and quality estimates, and rewrites nothing."""
+
+    def __init__(self, corrector: Any) -> None:
+        self.corrector = corrector
+
+    @property
+    def signature(self) -> Any:
+        return self.corrector.check_signature
+
+    def correct_batch(self, texts: list[str], names: list[str]) -> list[Result]:
+        return self.corrector.check_batch(texts, names)
 
 
 def report_error(message: str) -> None:

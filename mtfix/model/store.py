@@ -38,7 +38,7 @@ class ModelSpec:
     adapter: Path | None = None  # a peft adapter directory, or None
     prompt: dict | None = None  # the prompt recipe stored with the model; None = built-in default
     levels: dict | None = None  # gate settings per level, tuned for this model; None = built-in LEVELS
-    quality: dict | None = None  # the quality estimate's calibration for this model (mtfix.quality); None = none
+    quality: dict | None = None  # the quality estimate's calibration for this model (mtfix.model.quality); None = none
 
 
 def cache_dir() -> Path:
@@ -53,7 +53,7 @@ def models_dir() -> Path:
     """The project's ``models/`` folder (``$MTFIX_MODELS`` overrides)."""
     if os.environ.get("MTFIX_MODELS"):
         return Path(os.environ["MTFIX_MODELS"])
-    return Path(__file__).resolve().parent.parent / "models"
+    return Path(__file__).resolve().parents[2] / "models"
 
 
 def base_gguf() -> Path:

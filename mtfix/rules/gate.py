@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mtfix.config import DEFAULT, Config
-from mtfix.rewrite import MARKUP, Rewrite
+from mtfix.model.base import Rewrite
+from mtfix.text.words import MARKUP
 
 # Chat openers a prompted instruct model puts before its answer ("Sure! Here is the corrected sentence:").
 _CHATTY = r"(?:sure|certainly|of course|okay|ok|absolutely|great)"
