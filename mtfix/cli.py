@@ -146,6 +146,29 @@ def build_parser() -> argparse.ArgumentParser:
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=cmd_eval)
+
+    p = sub.add_parser("train", epilog=EPILOG,
+                       help="fine-tune the model on your own post-edits; writes a model folder for --model")
+    p.add_argument("pairs", metavar="FILE", help="MT -> post-edit pairs: .tsv (MT<TAB>post-edit) or .jsonl "
+                                                 "({\"mt\": ..., \"pe\": ...}); or the MT version of a translation "
+                                                 "file, with --post-edited")
+    p.add_argument("--post-edited", metavar="FILE", help="the post-edited version of FILE (XLIFF, TMX, PO, CSV, "
+                                                         "JSONL, SRT/VTT): segments matched by unit id")
+    p.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="the model folder to write; checkpoints go to DIR.train/, and a rerun resumes there")
+    p.add_argument("--model", default="default", metavar="NAME|DIR", help="the model to start from (default: "
+                                                                          "default, continuing its adapter)")
+    p.add_argument("--steps", type=_positive, default=None, metavar="N",
+                   help="optimizer steps (default: --epochs passes over the pairs)")
+    p.add_argument("--epochs", type=float, default=2.0, help="passes over the pairs (default: 2)")
+    p.add_argument("--lr", type=float, default=1e-4, help="learning rate (default: 1e-4)")
+    p.add_argument("--batch-size", type=_positive, default=8, metavar="N", help="pairs a step (default: 8)")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--max-minutes", type=float, default=None, metavar="M",
+                   help="stop cleanly after M minutes (checkpoint and export); run again to go on")
+    p.add_argument("--fresh", action="store_true", help="start over instead of resuming DIR.train/")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=cmd_train)
     return parser
 
 
@@ -340,6 +363,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     _emit(args, ev.render(report, args.format))
+    return EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from mtfix.training.postedits import read_pairs, train_on_postedits
+    from mtfix.training.trainer import TrainingError
+
+    pairs = read_pairs(args.pairs, args.post_edited)
+    bar = _progress(args, "steps")
+    try:
+        out = train_on_postedits(pairs, args.output, args.model, fresh=args.fresh, max_minutes=args.max_minutes,
+                                 progress=bar, steps=args.steps, epochs=args.epochs, lr=args.lr,
+                                 batch_size=args.batch_size, device=args.device)
+    except TrainingError as exc:
+        raise InputError(str(exc)) from None
+    finally:
+        bar.close()
+    print(f"mtfix: model written to {out} (use it with --model {out})", file=sys.stderr)
     return EXIT_OK
 
 

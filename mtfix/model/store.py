@@ -182,7 +182,13 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSpec:
     meta = _read_meta(path)
     if (path / "adapter_config.json").is_file():
         rev = meta.get("revision") or _file_digest(path / "adapter_model.safetensors", 12)
-        return ModelSpec(meta.get("model_id", path.name), rev, base_model_dir(), path, meta.get("prompt"),
+        if meta.get("base_dir"):  # trained on another base than ours (a model folder of the user's)
+            base = Path(meta["base_dir"])
+            if not (base / "config.json").is_file():
+                raise ModelError(f"{path}: its base model {base} is gone (base_dir in {MODEL_CONFIG})")
+        else:
+            base = base_model_dir()
+        return ModelSpec(meta.get("model_id", path.name), rev, base, path, meta.get("prompt"),
                          meta.get("levels"), meta.get("quality"))
     if (path / "config.json").is_file():
         rev = meta.get("revision") or _dir_revision(path)

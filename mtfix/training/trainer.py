@@ -311,6 +311,8 @@ class Run:
                 "base": self.base_spec.model_id.replace("+prompt", ""), "base_revision": self.base_spec.revision,
                 "prompt": {"system": self.recipe["system"], "few_shot": []}, "steps": steps,
                 "recipe": self.recipe, "licence": "Apache-2.0"}
+        if self.recipe.get("base", "base") not in ("base", "default"):  # not the packaged base: say where it is
+            meta["base_dir"] = str(self.base_spec.weights)
         (tmp / "mtfix.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         for keep in ("MODEL_CARD.md",):  # the card is written by hand: carry it over
             if (out / keep).exists():
