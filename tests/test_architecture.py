@@ -151,3 +151,12 @@ def test_the_public_api_is_unchanged() -> None:
     assert {"Config", "Corrector", "Edit", "Result", "Sentence", "SentenceResult", "Signature", "apply_edits",
             "__version__"} <= set(mtfix.__all__)
     assert json.loads(json.dumps(mtfix.__version__))
+
+
+def test_each_cli_handler_is_short() -> None:
+    tree = ast.parse((PACKAGE / "cli.py").read_text(encoding="utf-8"))
+    handlers = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name.startswith("cmd_")]
+    assert {h.name for h in handlers} >= {"cmd_correct", "cmd_review", "cmd_check", "cmd_score", "cmd_eval",
+                                           "cmd_train"}
+    long = {h.name: h.end_lineno - h.lineno + 1 for h in handlers if h.end_lineno - h.lineno + 1 >= 50}
+    assert not long, f"CLI handlers of 50 lines or more (move the logic into the library): {long}"
