@@ -1,5 +1,5 @@
 """Bilingual checks: findings about a target segment judged against its source (numbers, markup, untranslated text, consistency, end punctuation, glossary terms).
-Imports only the standard library and, lazily, pymorphy3/lemminflect; never torch or the model."""  # noqa: E501
+May import the standard library, mtfix.text and, lazily, pymorphy3/lemminflect; never torch or the model."""  # noqa: E501
 from __future__ import annotations
 
 from mtfix.checks.consistency import check_consistency

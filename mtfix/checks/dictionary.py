@@ -22,7 +22,8 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from mtfix.text.morphology import russian_morphology_or_none
 
 __all__ = ["DICT_DIR", "Rendering", "available", "render", "transliterations"]
 
@@ -148,19 +149,10 @@ def available(directory: Path = DICT_DIR) -> bool:
     return bool(_inverted(directory))
 
 
-@functools.lru_cache(maxsize=1)
-def _morph() -> Any:
-    try:
-        import pymorphy3
-    except ImportError:  # pragma: no cover - pymorphy3 is a dependency of mtfix
-        return None
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
 def transliterations(latin: str) -> list[str]:
     """Cyrillic spellings of a Latin-script word that pymorphy3 knows ("matirovannym" -> ["матированным"])."""
     word = latin.lower().replace("’", "'")
-    morph = _morph()
+    morph = russian_morphology_or_none()
     if morph is None or not _LATIN_WORD.fullmatch(word):
         return []
     spellings = [""]
@@ -179,7 +171,7 @@ def transliterations(latin: str) -> list[str]:
 
 
 def _lemma_scores(word: str) -> dict[str, float]:
-    morph = _morph()
+    morph = russian_morphology_or_none()
     lower = word.lower()
     if morph is None:
         return {lower.replace("ё", "е"): 1.0}

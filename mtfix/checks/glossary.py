@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mtfix.checks.finding import Finding
+from mtfix.text.morphology import russian_morphology_or_none
 
 __all__ = ["Glossary", "GlossaryEntry", "GlossaryError", "check_glossary", "lemmas", "load_glossary"]
 
@@ -141,15 +142,6 @@ def _load_tbx(p: Path, text: str) -> Glossary:
 
 
 @functools.lru_cache(maxsize=1)
-def _morph() -> Any:
-    try:
-        import pymorphy3
-    except ImportError:  # pragma: no cover - pymorphy3 is a dependency of mtfix
-        return None
-    return pymorphy3.MorphAnalyzer(lang="ru")
-
-
-@functools.lru_cache(maxsize=1)
 def _lemminflect() -> Any:
     try:
         import lemminflect
@@ -178,7 +170,7 @@ def lemmas(word: str) -> frozenset[str]:
     lower = word.lower().replace("ё", "е")
     out = {lower}
     if _CYRILLIC.search(lower):
-        morph = _morph()
+        morph = russian_morphology_or_none()
         if morph is not None:
             out |= {p.normal_form.replace("ё", "е") for p in morph.parse(lower)}
         return frozenset(out)

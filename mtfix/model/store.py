@@ -150,7 +150,8 @@ def _convert_gguf(gguf: Path, out: Path) -> None:
     (out / MODEL_CONFIG).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
-def _read_meta(path: Path) -> dict:
+def read_meta(path: Path) -> dict:
+    """A model folder's mtfix.json ({} where it has none); ModelError where it cannot be read."""
     try:
         return json.loads((path / MODEL_CONFIG).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -173,13 +174,13 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSpec:
         model = "base"
     if str(model) == "base":
         weights = base_model_dir()
-        meta = _read_meta(weights)
+        meta = read_meta(weights)
         return ModelSpec(f"{meta.get('model_id', BASE_MODEL_ID)}+prompt", meta.get("revision", "unknown"),
                          weights)
     path = Path(model)
     if not path.is_dir():
         raise ModelError(f"model {str(model)!r} not found: give 'default', 'base' or a model directory")
-    meta = _read_meta(path)
+    meta = read_meta(path)
     if (path / "adapter_config.json").is_file():
         rev = meta.get("revision") or _file_digest(path / "adapter_model.safetensors", 12)
         if meta.get("base_dir"):  # trained on another base than ours (a model folder of the user's)

@@ -19,11 +19,11 @@ they are imported lazily and loaded once per :class:`Detector`.
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from typing import Any
 
+from mtfix.text.morphology import russian_morphology
 from mtfix.text.spans import FLAG_KINDS, Flag
 from mtfix.text.words import WORD_RE, iter_words
 
@@ -86,14 +86,6 @@ def foreign_script(word: str) -> str:
             if script not in ("LATIN", "MODIFIER"):
                 return script
     return ""
-
-
-@functools.lru_cache(maxsize=1)
-def russian_morphology() -> Any:
-    """One pymorphy3 analyser per process (about 20 MB), shared by the flags and :mod:`mtfix.rules.cognates`."""
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
 
 
 class Detector:

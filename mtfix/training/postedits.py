@@ -129,9 +129,9 @@ def cpu_has_bf16() -> bool:
 
 def recipe_for(pairs: Sequence[Pair], out: Path, start: str = "default", *, steps: int | None = None,
                epochs: float = 2.0, lr: float = 1e-4, batch_size: int = 8, device: str = "auto",
-               seed: int = 13) -> dict[str, Any]:
-    """A trainer recipe for ``pairs``: the start model's own recipe, continued from its adapter, with the pairs
-    split 95/5 into train and dev (seeded) under ``OUT.train/``."""
+               seed: int = 13) -> tuple[dict[str, Any], dict[str, str]]:
+    """A trainer recipe for ``pairs`` (the start model's own recipe, continued from its adapter) and the files it
+    reads, by name: the pairs split 95/5 into train and dev (seeded), to be written under ``recipe["run_dir"]``."""
     pairs = clean(pairs)
     if len(pairs) < MIN_PAIRS:
         raise TrainingError(f"{len(pairs)} usable pairs; at least {MIN_PAIRS} are needed")
@@ -152,10 +152,10 @@ def recipe_for(pairs: Sequence[Pair], out: Path, start: str = "default", *, step
                   export_dir=str(out), lr=lr, warmup_steps=min(20, max(1, steps // 10)), steps=steps,
                   batch_size=batch_size, precision=precision, seed=seed, log_every=max(1, min(10, steps // 5)),
                   checkpoint_every=max(1, min(25, steps // 4)), eval_every=steps, eval_generate=8,
-                  pairs_sha256=digest, start_model=spec.model_id, start_revision=spec.revision, files=files)
+                  pairs_sha256=digest, start_model=spec.model_id, start_revision=spec.revision)
     if spec.adapter is not None:
-        recipe.update(init_adapter=str(spec.adapter), init_steps=int(_meta(spec.adapter).get("steps", 0)))
-    return recipe
+        recipe.update(init_adapter=str(spec.adapter), init_steps=int(store.read_meta(spec.adapter).get("steps", 0)))
+    return recipe, files
 
 
 def train_on_postedits(pairs: Sequence[Pair], out: str | Path, start: str = "default", *, fresh: bool = False,
@@ -163,14 +163,13 @@ def train_on_postedits(pairs: Sequence[Pair], out: str | Path, start: str = "def
                        **options: Any) -> Path:
     """Fine-tune ``start`` on ``pairs`` and write the model folder ``out`` (for ``--model OUT``); resumes an
     interrupted run of the same pairs. ``options`` go to :func:`recipe_for` (steps, epochs, lr, ...)."""
-    out = Path(out).resolve()
-    run_dir = out.with_name(out.name + ".train")
-    previous = _meta(run_dir, "recipe.json")
-    recipe = recipe_for(pairs, out, start, **options)
-    run_dir.mkdir(parents=True, exist_ok=True)
+    recipe, files = recipe_for(pairs, Path(out).resolve(), start, **options)
+    run_dir = Path(recipe["run_dir"])
+    previous = _previous_recipe(run_dir)
     if previous and not fresh and previous.get("pairs_sha256") != recipe["pairs_sha256"]:
         raise TrainingError(f"{run_dir} holds a run on other pairs: add --fresh to start over, or choose another -o")
-    for name, text in recipe.pop("files").items():
+    run_dir.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
         write_atomic(str(run_dir / name), text)
     write_atomic(str(run_dir / "recipe.json"), json.dumps(recipe, indent=2) + "\n")
     device = options.get("device", "auto")
@@ -178,16 +177,19 @@ def train_on_postedits(pairs: Sequence[Pair], out: str | Path, start: str = "def
 
 
 def _start_recipe(spec: Any) -> dict[str, Any]:
-    folder = spec.adapter if spec.adapter is not None else spec.weights
-    recipe = _meta(folder).get("recipe")
+    """The recipe the start model was trained with (its mtfix.json), or {} where it records none."""
+    recipe = store.read_meta(spec.adapter if spec.adapter is not None else spec.weights).get("recipe")
     return recipe if isinstance(recipe, dict) else {}
 
 
-def _meta(folder: Path, name: str = store.MODEL_CONFIG) -> dict[str, Any]:
+def _previous_recipe(run_dir: Path) -> dict[str, Any]:
+    """The recipe of the run already in ``run_dir`` ({} where none): what a resumed run must match."""
     try:
-        return json.loads((Path(folder) / name).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return json.loads((run_dir / "recipe.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as exc:
+        raise TrainingError(f"cannot read {run_dir / 'recipe.json'} ({exc}): add --fresh to start over") from None
 
 
 def _jsonl_text(pairs: Sequence[Pair]) -> str:
