@@ -15,7 +15,8 @@ lemmas (any part of speech) plus the lower-cased word, or, without lemminflect, 
 Contract of :func:`check_glossary`: for each entry whose source term occurs in the source, an ``error`` at the
 first occurrence's source span if the required target term does not occur in the target (suggestion: the
 required term), and an ``error`` at each occurrence of a forbidden variant in the target (suggestion: the
-required term). Forbidden variants are only reported where the source term occurs (elsewhere they may be right).
+required term); where a forbidden variant is used, that finding alone says the term is missing.
+Forbidden variants are only reported where the source term occurs (elsewhere they may be right).
 """
 from __future__ import annotations
 
@@ -217,14 +218,14 @@ def check_glossary(source: str, target: str, glossary: Glossary) -> list[Finding
         if not hits:
             continue
         s0, s1 = hits[0]
-        if not _find(entry.target, tgt_words):
+        used = [(t0, t1) for variant in entry.forbidden for t0, t1 in _find(variant, tgt_words)]
+        if not used and not _find(entry.target, tgt_words):
             findings.append(Finding(
                 "glossary", "error", f"glossary: {entry.source!r} should be translated as {entry.target!r}",
                 source_start=s0, source_end=s1, suggestion=entry.target))
-        for variant in entry.forbidden:
-            for t0, t1 in _find(variant, tgt_words):
-                findings.append(Finding(
-                    "glossary", "error",
-                    f"glossary: {target[t0:t1]!r} is a forbidden variant for {entry.source!r}; use {entry.target!r}",
-                    start=t0, end=t1, source_start=s0, source_end=s1, suggestion=entry.target))
+        for t0, t1 in sorted(used):
+            findings.append(Finding(
+                "glossary", "error",
+                f"glossary: {target[t0:t1]!r} is a forbidden variant for {entry.source!r}; use {entry.target!r}",
+                start=t0, end=t1, source_start=s0, source_end=s1, suggestion=entry.target))
     return findings
