@@ -50,6 +50,10 @@ class Config:
     strategy: str = "copy-draft"  # "copy-draft" (greedy's output, drafted from the source) or "greedy" (generate)
     draft_tokens: int = 10  # copy-draft: source tokens proposed per verifying forward pass
     skip_keep_score: float | None = None  # not exact: don't generate when keeping the source scores >= this
+    # Bilingual checks run where a source is given (mtfix.checks; names from mtfix.checks.KINDS)...
+    checks: tuple[str, ...] = ("number", "markup", "untranslated", "inconsistent", "punctuation", "glossary")
+    apply_checks: bool = False  # ...and their suggested fixes applied (--apply-checks), not only shown
+    dictionary: bool = True  # suggest dictionary renderings of untranslated Russian words (FreeDict eng-rus)
 
     def with_(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; unknown names raise ``TypeError``."""
@@ -74,6 +78,7 @@ class Config:
                 **({"spelling": "harper"} if self.spelling else {}),
                 **({"typography": "rules"} if self.typography else {}),
                 **({"dtype": self.dtype} if self.dtype != "float32" else {}),
+                **({"apply_checks": True} if self.apply_checks else {}),
                 # copy-draft and greedy give the same output: only an approximation belongs here.
                 **({"skip_keep": self.skip_keep_score} if self.skip_keep_score is not None else {})}
 

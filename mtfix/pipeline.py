@@ -1,7 +1,9 @@
 """The Corrector: segment → rewrite → gate → diff, each stage callable on its own."""
 from __future__ import annotations
 
+import functools
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -27,13 +29,20 @@ class Corrector:
 
     ``model`` is ``"default"``, ``"base"`` or a model directory; ``rewriter`` replaces the model
     altogether with any object that has ``rewrite(sentences)``, ``model_id`` and ``revision``.
+    ``glossary`` (a :class:`mtfix.checks.Glossary` or the path of a TSV/TBX file) is checked wherever a
+    source is given (``correct(text, source=...)``).
     """
 
     def __init__(self, model: str | None = None, config: Config = DEFAULT,
-                 rewriter: Rewriter | None = None) -> None:
+                 rewriter: Rewriter | None = None, glossary: Any = None) -> None:
         self.config = config
         self._model = model
         self._rewriter = rewriter
+        if isinstance(glossary, (str, os.PathLike)):
+            from mtfix.checks import load_glossary
+
+            glossary = load_glossary(glossary)
+        self.glossary = glossary
         self._detector: Any = None  # the untranslated-word detector, loaded on first use
         self._speller: Any = None  # the spelling fixer (mtfix.rules.spelling), loaded on first use
         self._quality: Any = False  # the quality model: False = not looked up yet, None = none
@@ -97,9 +106,32 @@ class Corrector:
         return self._detector
 
     def flags(self, sentence: str, offset: int = 0) -> list[Flag]:
-        """Untranslated words of ``sentence`` (offsets shifted by ``offset``); [] when flags are off."""
+        """Untranslated words of ``sentence`` (offsets shifted by ``offset``); [] when flags are off. With
+        ``config.dictionary``, a Russian word the FreeDict dictionary knows carries its English rendering."""
         detector = self.detector
-        return detector.flags(sentence, offset) if detector is not None else []
+        found = detector.flags(sentence, offset) if detector is not None else []
+        return [self._with_rendering(f) for f in found] if found and self.config.dictionary else found
+
+    def _with_rendering(self, flag: Flag) -> Flag:
+        """``flag`` with an English rendering of its Russian word: the FreeDict dictionary's best (its top
+        three in the note), else the cognates stage's (confidence 0.5: a transliteration, not a translation)."""
+        found = _renderings(flag.cyrillic or flag.word)
+        note = f"{flag.note}; " if flag.note else ""
+        if found:
+            told = ", ".join(f"{r.english} ({r.confidence:.2f})" for r in found)
+            return replace(flag, suggestion=found[0].english, suggestion_confidence=found[0].confidence,
+                           note=f"{note}dictionary ({found[0].lemma}): {told}")
+        if not self.config.cognates:
+            return flag
+        try:
+            from mtfix.rules import cognates
+
+            english = cognates.shared().for_flag(flag)
+        except ImportError:
+            return flag
+        if not english:
+            return flag
+        return replace(flag, suggestion=english, suggestion_confidence=0.5, note=f"{note}cognate: {english}")
 
     @property
     def speller(self) -> Any:
@@ -192,14 +224,17 @@ class Corrector:
             out.append(model.predict(features(ev[0], ev[1], s, len(fl))) if ev and ev[0] and ev[1] else None)
         return out
 
-    def check(self, text: str, name: str = "") -> Result:
-        """Flags and quality of one document, without rewriting it."""
-        return self.check_batch([text], [name])[0]
+    def check(self, text: str, name: str = "", *, source: str | None = None) -> Result:
+        """Flags and quality of one document, without rewriting it; with ``source``, the bilingual findings too."""
+        return self.check_batch([text], [name], sources=None if source is None else [source])[0]
 
     def check_batch(self, texts: Sequence[str], names: Sequence[str] | None = None,
-                    progress: Progress | None = None) -> list[Result]:
-        """Flags and quality of several documents (no generation): results have no edits and ``text == source``."""
+                    progress: Progress | None = None, *, sources: Sequence[str | None] | None = None,
+                    consistency: Any = True) -> list[Result]:
+        """Flags and quality of several documents (no generation): results have no edits and ``text == source``.
+        ``sources`` and ``consistency`` as in :meth:`correct_batch`."""
         names = self._names(texts, names, "check")
+        self._check_sources(texts, sources)
         segmented = [self.segment(t) for t in texts]
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
         flags = {s: self.flags(s) for s in unique}
@@ -211,7 +246,31 @@ class Corrector:
                                         quality=quality[s.text], flags=_shift(flags[s.text], s.start))
                          for s in sents)
             results.append(Result(text, text, rows, signature, name))
-        return results
+        return self._against_sources(results, sources, consistency, apply=False)
+
+    @staticmethod
+    def _check_sources(texts: Sequence[str], sources: Sequence[str | None] | None) -> None:
+        if sources is not None and (isinstance(sources, str) or len(sources) != len(texts)):
+            given = "a string" if isinstance(sources, str) else f"{len(sources)} sources"
+            raise ValueError(f"got {len(texts)} texts but {given}; give one source (or None) per text")
+
+    def _against_sources(self, results: list[Result], sources: Sequence[str | None] | None, consistency: Any,
+                         apply: bool) -> list[Result]:
+        """Results judged against their sources (mtfix.rules.source): guarded, with findings, fixes if ``apply``."""
+        if sources is None or all(s is None for s in sources):
+            return results
+        from mtfix.rules.source import add_consistency, judge_against_source
+
+        kinds = self.config.checks
+        out = [r if src is None else judge_against_source(r, src, glossary=self.glossary, kinds=kinds,
+                                                          apply=apply and self.config.apply_checks)
+               for r, src in zip(results, sources)]
+        if "inconsistent" in kinds and consistency is not False:
+            keep = [i for i, src in enumerate(sources) if src is not None]
+            stream = None if consistency is True else consistency
+            for i, r in zip(keep, add_consistency([out[i] for i in keep], stream)):
+                out[i] = r
+        return out
 
     def _quality_chunked(self, sentences: list[str], flags: dict[str, list[Flag]],
                          progress: Progress | None) -> list[float | None]:
@@ -235,14 +294,25 @@ class Corrector:
         return names
 
     # All stages.
-    def correct(self, text: str, name: str = "") -> Result:
-        """Correct one document."""
-        return self.correct_batch([text], [name])[0]
+    def correct(self, text: str, name: str = "", *, source: str | None = None) -> Result:
+        """Correct one document; with ``source`` (the text it translates), repairs must agree with it
+        and the result carries the bilingual checks' findings (see :meth:`correct_batch`)."""
+        return self.correct_batch([text], [name], sources=None if source is None else [source])[0]
 
     def correct_batch(self, texts: Sequence[str], names: Sequence[str] | None = None,
-                      progress: Progress | None = None) -> list[Result]:
-        """Correct several documents at once; sentences of all of them share the model's batches."""
+                      progress: Progress | None = None, *, sources: Sequence[str | None] | None = None,
+                      consistency: Any = True) -> list[Result]:
+        """Correct several documents at once; sentences of all of them share the model's batches.
+
+        ``sources``: the source-language text of each document (None where there is none). Where given, a
+        rewrite that breaks a bilingual check the MT passed is refused, each result carries ``source_text``
+        and the ``findings`` of ``config.checks`` about its MT, and with ``config.apply_checks`` their
+        suggested fixes are applied. ``consistency``: compare the documents with each other for the
+        ``inconsistent`` check (True), not at all (False), or with a stream's earlier documents (a
+        :class:`mtfix.checks.Consistency`, whose messages name each document by its name).
+        """
         names = self._names(texts, names, "correct")
+        self._check_sources(texts, sources)
         segmented = [self.segment(t) for t in texts]
         # A repeated sentence (a heading, a boilerplate line) is rewritten once.
         unique = list(dict.fromkeys(s.text for sents in segmented for s in sents))
@@ -253,8 +323,9 @@ class Corrector:
         quality = dict(zip(unique, self.quality(unique, [flags[s] for s in unique], evidence)))
         signature, gate = self.signature, self.gate_config
         judged: dict[str, _Judged] = {}  # gate, rule stages and diff run once per distinct sentence too
-        return [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality, judged)
-                for text, sents, name in zip(texts, segmented, names)]
+        results = [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality, judged)
+                   for text, sents, name in zip(texts, segmented, names)]
+        return self._against_sources(results, sources, consistency, apply=True)
 
     def _rewrite_chunked(self, sentences: list[str], progress: Progress | None) -> list[Rewrite]:
         # Chunks of several batches keep length-sorting useful while progress still moves.
@@ -311,6 +382,13 @@ class _Judged:
 def _and(names: Sequence[str]) -> str:
     """"a", "a and b", "a, b and c"."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _renderings(word: str) -> tuple[Any, ...]:
+    from mtfix.checks.dictionary import render
+
+    return tuple(render(word)[:3])
 
 
 def _shift(flags: Sequence[Flag], offset: int) -> tuple[Flag, ...]:

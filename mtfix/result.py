@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mtfix.checks.finding import Finding
 from mtfix.text.diff import Edit
 from mtfix.text.spans import Flag
 
@@ -90,6 +91,11 @@ class Result:
     sentences: tuple[SentenceResult, ...]
     signature: Signature
     name: str = ""  # where the text came from (file name, "<stdin>", line number); may be empty
+    # The source-language text this one translates, where one was given (mtfix.checks judged against it)...
+    source_text: str | None = None
+    # ...and what the bilingual checks found in the MT: target offsets into ``source`` (the document), source
+    # offsets into ``source_text``. Empty without a source (and with one, when nothing was found).
+    findings: tuple[Finding, ...] = ()
 
     @property
     def edits(self) -> tuple[Edit, ...]:
@@ -99,12 +105,14 @@ class Result:
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA_VERSION, "name": self.name, "signature": self.signature.to_dict(),
                 "source": self.source, "text": self.text,
-                "sentences": [s.to_dict() for s in self.sentences]}
+                "sentences": [s.to_dict() for s in self.sentences],
+                "source_text": self.source_text, "findings": [f.to_dict() for f in self.findings]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Result:
         return cls(d["source"], d["text"], tuple(SentenceResult.from_dict(s) for s in d["sentences"]),
-                   Signature.from_dict(d["signature"]), d.get("name", ""))
+                   Signature.from_dict(d["signature"]), d.get("name", ""), d.get("source_text"),
+                   tuple(Finding.from_dict(f) for f in d.get("findings") or []))
 
 
 def confident_sentence(s: SentenceResult, min_confidence: float) -> SentenceResult:
@@ -133,6 +141,9 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
                  signature: Signature | None = None, per_part: bool = True) -> Result:
     """One document from results corrected piece by piece (lines, or blocks of paragraphs).
 
+    Their source texts, where any has one, are joined with the same endings, and the findings' source
+    offsets shifted into that joined text.
+
     Each piece's text is followed by its ending (a line break in line mode, "" for blocks). Offsets
     are shifted into the joined text and sentences renumbered. Paragraphs: one per piece when
     ``per_part`` (line mode), else numbered on across pieces.
@@ -140,8 +151,10 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
     if len(results) != len(endings):
         raise ValueError(f"got {len(results)} results but {len(endings)} endings")
     sentences: list[SentenceResult] = []
-    sources, texts = [], []
-    offset = paragraph = 0
+    sources, texts, source_texts = [], [], []
+    findings: list[Finding] = []
+    offset = paragraph = source_offset = 0
+    bilingual = any(r.source_text is not None for r in results)
     for part, (result, ending) in enumerate(zip(results, endings)):
         base = part if per_part else paragraph
         for s in result.sentences:
@@ -151,8 +164,17 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
                                      end=s.end + offset, edits=edits, flags=flags))
         if result.sentences:
             paragraph = sentences[-1].paragraph + 1
+        for f in result.findings:  # source offsets move into the joined source text as target ones do
+            f = f.shift(offset)
+            if f.source_start is not None and f.source_end is not None:
+                f = replace(f, source_start=f.source_start + source_offset, source_end=f.source_end + source_offset)
+            findings.append(f)
+        if bilingual:
+            source_texts.append((result.source_text or "") + ending)
+            source_offset += len(source_texts[-1])
         sources.append(result.source + ending)
         texts.append(result.text + ending)
         offset += len(result.source) + len(ending)
     signature = signature or (results[0].signature if results else Signature("", "", ""))
-    return Result("".join(sources), "".join(texts), tuple(sentences), signature, name)
+    return Result("".join(sources), "".join(texts), tuple(sentences), signature, name,
+                  "".join(source_texts) if bilingual else None, tuple(findings))

@@ -22,6 +22,10 @@ class Flag:
     lemma: str = ""  # its dictionary form (pymorphy3), "" when unknown
     confidence: float = 1.0  # in [0, 1]
     note: str = ""  # one line for people (shown on hover in the HTML page)
+    # An English rendering of the word from a dictionary (mtfix.checks.dictionary), "" when none; a suggestion
+    # for the reviewer, never applied by itself. ``suggestion_confidence`` ranks it (not calibrated).
+    suggestion: str = ""
+    suggestion_confidence: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
