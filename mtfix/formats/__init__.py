@@ -10,8 +10,13 @@ kept and flagged; the repairs are spliced into the original text, so nothing els
 without repairs comes back byte for byte. Changed segments are marked where the format has a place
 for it (XLIFF state, PO fuzzy flag, a TMX prop), unless ``mark_changes=False``.
 
-The I/O stage for files: may import text, result and config, and the pipeline (a default Corrector) only
-inside :func:`correct_file`; never the engine, evaluation or the CLI.
+Where a file holds the source of each segment (XLIFF ``<source>``, PO ``msgid``, the other ``<tuv>`` of a TMX
+unit, ``source_column``/``source_field`` of CSV/TSV/JSONL), each segment is corrected against it (see
+:meth:`mtfix.pipeline.Corrector.correct_batch`) and the file's segments are compared for consistency.
+
+The I/O stage for files: may import text, result and config, the rules stage's source checks
+(:mod:`mtfix.rules.source`), and the pipeline (a default Corrector) only inside :func:`correct_file`; never
+the engine, evaluation or the CLI.
 """
 from __future__ import annotations
 
@@ -53,6 +58,8 @@ class FileOptions:
     column: str | None = None  # CSV/TSV: header name, or column number from 1
     field: str | None = None  # JSONL: field name, a.b for nested objects
     mark_changes: bool = True  # mark changed segments where the format has a place for it
+    source_column: str | None = None  # CSV/TSV: the column of the source text (as ``column``)
+    source_field: str | None = None  # JSONL: the field of the source text (as ``field``)
 
 
 @dataclass(frozen=True)
@@ -107,10 +114,10 @@ def read(name: str, fmt: str | None = None, options: FileOptions = FileOptions()
         (subtitles.parse_srt if fmt == "srt" else subtitles.parse_vtt)(doc, data, options.mark_changes)
     elif fmt in ("csv", "tsv"):
         from mtfix.formats import table
-        table.parse(doc, data, options.column, table.DELIMITERS[fmt])
+        table.parse(doc, data, options.column, table.DELIMITERS[fmt], options.source_column)
     else:
         from mtfix.formats import jsonl
-        jsonl.parse(doc, data, options.field)
+        jsonl.parse(doc, data, options.field, options.source_field)
     doc.segments = [soften(s) for s in doc.segments]
     return doc, encoding
 
@@ -125,7 +132,7 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
     done_line = 0
     for start in range(0, len(live), CHUNK):
         chunk = live[start:start + CHUNK]
-        results = corrector.correct_batch([s.text for s in chunk], [_name(doc, s) for s in chunk])
+        results = _correct_chunk(corrector, chunk, [_name(doc, s) for s in chunk])
         for seg, result in zip(chunk, results):
             corrected[id(seg)] = keep_codes(result, seg.tokens, extra, seg.soft)
         if progress is not None:
@@ -134,11 +141,10 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
     if progress is not None:  # the lines after the last segment, so that the bar ends at the file's end
         progress(max(0, doc.text.count("\n") + (not doc.text.endswith("\n")) - done_line), 0)
     signature = corrector.signature if doc.segments and len(corrected) < len(doc.segments) else None
-    results_out: list[Result] = []
+    results_out = [corrected.get(id(seg)) or _skipped(doc, seg, signature) for seg in doc.segments]
+    results_out = _consistent(corrector, results_out)
     splices = []
-    for seg in doc.segments:
-        result = corrected.get(id(seg)) or _skipped(doc, seg, signature)
-        results_out.append(result)
+    for seg, result in zip(doc.segments, results_out):
         if result.text != seg.text:
             splices += segment_splices(seg, result.text, result.edits)
             if options.mark_changes:
@@ -153,6 +159,31 @@ def correct_document(corrector: Any, doc: Document, encoding: Encoding | None = 
             raise FormatError(f"{doc.name}: the repaired file would not be well-formed ({exc}); "
                               "nothing was written") from None
     return FileResult(doc.name, doc.format, doc.text, text, encoding, tuple(results_out))
+
+
+def _correct_chunk(corrector: Any, chunk: Sequence[Segment], names: list[str]) -> list[Result]:
+    """The chunk's results; where the file gives sources, judged against them (consistency comes after, over
+    the whole file)."""
+    texts = [s.text for s in chunk]
+    if all(s.source is None for s in chunk):
+        return list(corrector.correct_batch(texts, names))
+    return list(corrector.correct_batch(texts, names, sources=[s.source for s in chunk], consistency=False))
+
+
+def _consistent(corrector: Any, results: list[Result]) -> list[Result]:
+    """``results`` with the file-level ``inconsistent`` findings of the segments that have a source."""
+    config = getattr(corrector, "config", None)
+    if config is None or "inconsistent" not in config.checks:
+        return results
+    keep = [i for i, r in enumerate(results) if r.source_text is not None]
+    if len(keep) < 2:
+        return results
+    from mtfix.rules.source import add_consistency
+
+    out = list(results)
+    for i, r in zip(keep, add_consistency([results[i] for i in keep])):
+        out[i] = r
+    return out
 
 
 def keep_codes(result: Result, tokens: Sequence[str] = (), extra: Any = None, soft: Sequence[int] = ()) -> Result:
@@ -200,17 +231,20 @@ def correct_input(corrector: Any, name: str, fmt: str, options: FileOptions, err
 
 def correct_file(path: str, corrector: Any = None, *, output: str | None = None, input_format: str | None = None,
                  column: str | None = None, field: str | None = None, mark_changes: bool = True,
-                 errors: str = "strict") -> FileResult:
+                 errors: str = "strict", source_column: str | None = None,
+                 source_field: str | None = None) -> FileResult:
     """Repair the English in file ``path``; written (atomically, in its encoding) to ``output`` if given.
 
-    ``corrector`` defaults to ``Corrector()`` (the default model). Raises :class:`FormatError` (an
+    ``corrector`` defaults to ``Corrector()`` (the default model). Where the file carries the source (XLIFF,
+    PO, TMX; CSV/TSV with ``source_column``, JSONL with ``source_field``) each segment is judged against it
+    (``Result.findings``; see :mod:`mtfix.checks`). Raises :class:`FormatError` (an
     :class:`~mtfix.text.textio.InputError`) naming the line when the file is malformed.
     """
     if corrector is None:
         from mtfix.pipeline import Corrector
 
         corrector = Corrector()
-    options = FileOptions(input_format, column, field, mark_changes)
+    options = FileOptions(input_format, column, field, mark_changes, source_column, source_field)
     doc, encoding = read(path, None, options, errors)
     fixed = correct_document(corrector, doc, encoding, options)
     if output is not None:

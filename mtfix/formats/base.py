@@ -55,6 +55,7 @@ class Segment:
     skip: str = ""  # why this segment is not sent to the rewriter (empty: it is)
     requote: Callable[[str], str | None] | None = None  # whole raw text for a new plain text, if needed
     soft: tuple[int, ...] = ()  # offsets in ``text`` of line breaks shown to the rewriter as spaces
+    source: str | None = None  # plain text of the source segment this translates, where the file holds one
 
 
 @dataclass

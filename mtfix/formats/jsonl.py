@@ -3,6 +3,9 @@
 The json module reads each line and is the judge of its value; the string's offsets in the line
 come from the same module's scanner (``json.decoder.scanstring`` and ``raw_decode``), so a changed
 line keeps its key order, spacing and escapes and only the string's changed run is rewritten.
+
+With ``source_field`` (a path as ``field`` is), each segment's :attr:`~mtfix.formats.base.Segment.source` is
+that field's string in the same line, as json decodes it; None where the line lacks it or it is not a string.
 """
 from __future__ import annotations
 
@@ -56,13 +59,18 @@ def _get(obj: Any, path: list[str]) -> Any:
     return obj
 
 
-def parse(doc: Document, data: bytes, field: str | None) -> None:
-    """Fill ``doc.segments`` with the strings of field ``field`` of each line."""
+def parse(doc: Document, data: bytes, field: str | None, source_field: str | None = None) -> None:
+    """Fill ``doc.segments`` with the strings of field ``field`` of each line, and their sources from
+    ``source_field`` if given (an error only when no line has that field)."""
     if not field:
         raise FormatError(f"{doc.name}: a JSONL file needs --field NAME (the field of English text; a.b for nested)")
+    if source_field == field:
+        raise FormatError(f"{doc.name}: the source field {source_field!r} is the field of English text")
     path = field.split(".")
+    source_path = source_field.split(".") if source_field else None
     pos = 0
     present = 0
+    sources_present = 0
     for number, line in enumerate(doc.text.split("\n"), 1):
         start, pos = pos, pos + len(line) + 1
         if not line.strip():
@@ -71,6 +79,8 @@ def parse(doc: Document, data: bytes, field: str | None) -> None:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise FormatError(f"{doc.name}:{number}: not JSON ({exc.msg} at column {exc.colno})") from None
+        source = _get(obj, source_path) if source_path else None
+        sources_present += source is not None
         value = _get(obj, path)
         if value is None:
             continue
@@ -90,9 +100,11 @@ def parse(doc: Document, data: bytes, field: str | None) -> None:
             raise FormatError(f"{doc.name}:{number}: could not find field {field!r} where json reads it")
         sid = str(obj["id"]) if isinstance(obj, dict) and isinstance(obj.get("id"), (str, int)) else f"line {number}"
         doc.segments.append(Segment(sid, number, builder.text, tuple(builder.pieces), start + a, start + b,
-                                    _escaper(line)))
+                                    _escaper(line), source=source if isinstance(source, str) else None))
     if not present and doc.text.strip():
         raise FormatError(f"{doc.name}: no line has a field {field!r}")
+    if source_field and present and not sources_present:
+        raise FormatError(f"{doc.name}: no line has a field {source_field!r}")
 
 
 def _escaper(line: str):  # type: ignore[no-untyped-def]

@@ -3,6 +3,9 @@
 polib parses the file and is the judge of what each entry says; a line scanner finds the same
 strings' exact offsets (polib keeps none, and writing its entries back rewraps lines and reorders
 flags), and every string the scanner decodes is checked against polib's.
+
+Each segment's :attr:`~mtfix.formats.base.Segment.source` is the decoded ``msgid`` (for ``msgstr`` and
+``msgstr[0]``) or ``msgid_plural`` (for ``msgstr[n]``, n >= 1), as polib reads them.
 """
 from __future__ import annotations
 
@@ -85,7 +88,13 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
             if key != "msgstr":
                 sid += key[len("msgstr"):]
             doc.segments.append(Segment(sid, lines(parts[0][1]), b.text, tuple(b.pieces), parts[0][1], parts[-1][2],
-                                        escape, (), marks))
+                                        escape, (), marks, source=_source(pe, key)))
+
+
+def _source(pe: Any, key: str) -> str:
+    """The source text that the string ``key`` (``msgstr`` or ``msgstr[n]``) of polib entry ``pe`` translates."""
+    plural = key.startswith("msgstr[") and key != "msgstr[0]"
+    return str(pe.msgid_plural if plural and pe.msgid_plural else pe.msgid)
 
 
 def _short(text: str, limit: int = 50) -> str:

@@ -1,5 +1,11 @@
-"""XLIFF 1.2 and 2.x: the ``<target>`` of each translation unit (not of ``<alt-trans>`` or ``<ignorable>``)."""
+"""XLIFF 1.2 and 2.x: the ``<target>`` of each translation unit (not of ``<alt-trans>`` or ``<ignorable>``).
+
+Each target's :attr:`~mtfix.formats.base.Segment.source` is the plain text of the ``<source>`` beside it in
+the same ``<trans-unit>`` (1.2) or ``<segment>`` (2.x), before or after it; None where there is none.
+"""
 from __future__ import annotations
+
+from dataclasses import replace
 
 from mtfix.formats import xml
 from mtfix.formats.base import Document, FormatError, Lines, Segment, Splice
@@ -22,6 +28,8 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
     lines = Lines(text)
     stack: list[xml.Tag] = []
     version2 = False
+    sources: dict[int, str] = {}  # offset of a <trans-unit> or <segment> -> the plain text of its <source>
+    owners: dict[int, int] = {}  # offset of a <trans-unit> or <segment> -> index of its target in doc.segments
     k = 0
     while k < len(items):
         tag = items[k]
@@ -31,12 +39,24 @@ def parse(doc: Document, data: bytes, mark: bool) -> None:
         elif tag.kind == "start" and tag.name == "file" and not version2:
             _check_language(doc, tag.attr("target-language"), lines(tag.start))
         parent = stack[-1].name if stack else ""
+        if tag.name == "source" and tag.kind in ("start", "empty") and parent in ("trans-unit", "segment"):
+            end = _matching_end(items, k) if tag.kind == "start" else k
+            owner = stack[-1].start
+            if owner not in sources:  # the first <source> of the unit counts
+                sources[owner] = _plain(text, items, k, end)
+                if owner in owners:  # the <source> comes after its <target>
+                    at = owners[owner]
+                    doc.segments[at] = replace(doc.segments[at], source=sources[owner])
+            k = end + 1
+            continue
         if tag.kind == "start" and tag.name == "target" and parent in ("trans-unit", "segment"):
             end = _matching_end(items, k)
             if not any(t.attr("translate") == "no" for t in stack):  # text marked not to be translated
                 seg = _segment(doc, text, items, k, end, stack, lines, version2, mark)
                 if seg.text.strip():
-                    doc.segments.append(seg)
+                    owner = stack[-1].start
+                    owners.setdefault(owner, len(doc.segments))
+                    doc.segments.append(replace(seg, source=sources.get(owner)))
             k = end + 1
             continue
         if tag.kind == "start":
@@ -71,6 +91,14 @@ def _matching_end(items: list[xml.Tag], k: int) -> int:
             if depth == 0:
                 return j
     return len(items) - 1  # unreachable in a well-formed file
+
+
+def _plain(text: str, items: list[xml.Tag], k: int, end: int) -> str:
+    """Plain text of the element ``items[k]`` whose end tag is ``items[end]``, decoded as a target's is;
+    "" for an empty element (``end == k``)."""
+    if end == k:
+        return ""
+    return xml.content(text, items[k + 1:end], items[k].end, items[end].start, WHOLE)[0].text
 
 
 def _segment(doc: Document, text: str, items: list[xml.Tag], k: int, end: int, stack: list[xml.Tag],
