@@ -11,9 +11,10 @@ from mtfix.config import DEFAULT, DTYPES, LEVELS
 from mtfix.text.textio import ERRORS, InputError, read_lines, read_text, write_atomic
 from mtfix.version import __version__
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_FINDINGS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 EPILOG = """exit codes: 0 success; 1 an input or the model failed (the other inputs were still processed);
-2 usage error; 130 interrupted. NO_COLOR in the environment turns colours off."""
+2 usage error; 3 (check --fail-on) bilingual findings of that severity or worse; 130 interrupted.
+NO_COLOR in the environment turns colours off."""
 
 
 class UsageError(Exception):
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "a rerun skips files already corrected")
     p.add_argument("--backup-suffix", default=".orig", metavar="SUFFIX", help="for --in-place (default: .orig)")
     p.add_argument("--overwrite", action="store_true", help="redo outputs that already exist")
+    _source_options(p, apply=True)
     _add_ray_options(p)
     p.set_defaults(handler=cmd_correct)
 
@@ -94,10 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-f", "--format", choices=("side-by-side", "inline", "html"), default="side-by-side")
     p.add_argument("--html", metavar="OUT", help="write the interactive review page (one self-contained HTML "
                                                  "file) to OUT instead of showing the terminal view")
+    _source_options(p, apply=True)
     p.set_defaults(handler=cmd_review)
 
-    p = sub.add_parser("check", epilog=EPILOG,
-                       help="flag untranslated words and estimate each sentence's quality; no rewriting")
+    p = sub.add_parser("check", parents=[files], epilog=EPILOG,
+                       help="flag untranslated words, estimate each sentence's quality and, where a source is "
+                            "given, run the bilingual checks; no rewriting")
     p.add_argument("files", nargs="*", metavar="FILE", help="input files; '-' or none for stdin")
     p.add_argument("-f", "--format", choices=FORMATS, default="text",
                    help="output format; text lists the sentences worth a look (default: text)")
@@ -109,8 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="NAME|DIR", help="the model whose forward pass scores quality")
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    group = _source_options(p, apply=False)
+    group.add_argument("--fail-on", choices=("error", "warning", "info"), default=None, metavar="SEVERITY",
+                       help="exit with status 3 when a bilingual finding of this severity or worse exists "
+                            "(error, warning or info), to gate a build on it")
     p.set_defaults(handler=cmd_check, level=DEFAULT.level, min_confidence=0.0, flags=True, spelling=False,
-                   typography=False, cognates=False,
+                   typography=False, cognates=False, apply_checks=False,
                    edit_types="rules")
 
     p = sub.add_parser("score", epilog=EPILOG, help="sacrebleu BLEU, chrF and TER of a hypothesis file")
@@ -172,6 +180,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _source_options(p: Any, apply: bool) -> Any:
+    """--source, --glossary, --checks (and --apply-checks): the bilingual checks (correct, review, check)."""
+    from mtfix.checks import KINDS
+
+    group = p.add_argument_group("source and bilingual checks (where the file holds the source: XLIFF, PO, TMX, "
+                                 "or --source-column/--source-field)")
+    group.add_argument("--source", metavar="FILE",
+                       help="the source of a plain-text input, line by line (implies --lines; one input file)")
+    group.add_argument("--glossary", metavar="FILE",
+                       help="terms: TSV 'source term<TAB>required target term[<TAB>forbidden|variants]', or TBX")
+    group.add_argument("--checks", default=",".join(DEFAULT.checks), metavar="KINDS", type=_kinds,
+                       help=f"comma-separated bilingual checks to run, from {','.join(KINDS)}; 'none' for none "
+                            "(default: all)")
+    if apply:
+        group.add_argument("--apply-checks", action="store_true",
+                           help="apply the checks' suggested fixes (a restored tag or number, the glossary's term, "
+                                "a missing '?') where no model edit overlaps them; default: only show them")
+    return group
+
+
+def _kinds(value: str) -> tuple[str, ...]:
+    from mtfix.checks import KINDS
+
+    kinds = tuple(k.strip() for k in value.split(",") if k.strip() and k.strip() != "none")
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown check {unknown[0]!r}; choose from {', '.join(KINDS)} or none")
+    return kinds
+
+
 def _flag_options(group: Any) -> None:
     """Options of the flags, quality and typed-edits feature (shared by correct and review)."""
     group.add_argument("--min-confidence", type=_unit, default=DEFAULT.min_confidence, metavar="X",
@@ -221,7 +259,7 @@ def _positive(value: str) -> int:
 # --- handlers -------------------------------------------------------------------------------
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from mtfix.engine.batch import Batch, Options, count_lines, report_error
+    from mtfix.engine.batch import Batch, count_lines, report_error
 
     names = _inputs(args)
     if (args.in_place or args.output_dir) and args.output:
@@ -230,15 +268,17 @@ def cmd_correct(args: argparse.Namespace) -> int:
         raise UsageError("--in-place writes corrected text; it cannot be combined with --format")
     bar = _progress(args, "lines")
     total = count_lines(names)
-    opts = Options(args.format, args.lines, args.errors, _use_color(args), args.width, files=_file_options(args))
+    opts = _batch_options(args, names, args.format)
     engine_errors: tuple[type[Exception], ...] = ()  # the Ray engine's, reported in one line
     if args.engine == "ray":
         from mtfix.engine.distributed import EngineError
 
+        if args.source:
+            raise UsageError("--source runs on the local engine only")
         batch, engine_errors = _ray_batch(args, opts, lambda n, _total: bar.advance(n, total)), (EngineError,)
     else:
         _refuse_ray_options(args)
-        batch = Batch(_corrector(args), opts, report_error, lambda n, _total: bar.advance(n, total))
+        batch = Batch(_bilingual(_corrector(args), args), opts, report_error, lambda n, _total: bar.advance(n, total))
     try:
         if args.in_place:
             batch.in_place(names, args.backup_suffix, args.overwrite)
@@ -286,19 +326,22 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mtfix.engine.batch import Batch, Checker, Options, count_lines, report_error
+    from mtfix.engine.batch import Batch, Checker, count_lines, report_error
 
     names = _inputs(args)
     bar = _progress(args, "lines")
     total = count_lines(names)
     fmt = "flags" if args.format == "text" else args.format  # the source text itself says nothing
-    checker = Checker(_corrector(args))
+    checker = Checker(_bilingual(_corrector(args), args))
     try:
         checker.corrector.detector  # noqa: B018 - fail now, in one line, if the flags extra is missing
     except ImportError as exc:
         raise UsageError(str(exc)) from None
-    opts = Options(fmt, args.lines, args.errors, _use_color(args), args.width)
-    batch = Batch(checker, opts, report_error, lambda n, _total: bar.advance(n, total))
+    opts = _batch_options(args, names, fmt)
+    from mtfix.report import render
+
+    batch = Batch(checker, opts, report_error, lambda n, _total: bar.advance(n, total),
+                  render=lambda rs: render(checker.seen(rs), fmt, color=opts.color, width=opts.width))
     try:
         if args.output:
             batch.to_file(names, args.output)
@@ -306,7 +349,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             batch.to_stream(names, _stdout())
     finally:
         bar.close()
-    return _exit_status(batch, names, "checked")
+    status = _exit_status(batch, names, "checked")
+    if status == EXIT_OK and args.fail_on and checker.found(args.fail_on):
+        return EXIT_FINDINGS
+    return status
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -412,6 +458,37 @@ def _corrector(args: argparse.Namespace) -> Any:
     return Corrector(model=args.model, config=_config(args))
 
 
+def _bilingual(corrector: Any, args: argparse.Namespace) -> Any:
+    """``corrector`` with the bilingual options of ``args``: --checks, --apply-checks and --glossary."""
+    corrector.config = corrector.config.with_(checks=args.checks, apply_checks=bool(args.apply_checks))
+    if args.glossary:
+        from mtfix.checks import GlossaryError, load_glossary
+
+        try:
+            corrector.glossary = load_glossary(args.glossary)
+        except (GlossaryError, OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"{args.glossary}: cannot read the glossary ({exc})" if isinstance(exc, OSError)
+                             else str(exc)) from None
+    return corrector
+
+
+def _batch_options(args: argparse.Namespace, names: list[str], fmt: str) -> Any:
+    """The engine's Options of a correct/check run; --source pairs one plain-text input with its source."""
+    from mtfix.engine.batch import Options
+
+    files = _file_options(args)
+    if args.source:
+        from mtfix.formats import format_of
+
+        if len(names) != 1 or names == ["-"]:
+            raise UsageError("--source goes with one input file (its source, line by line)")
+        if format_of(names[0], files) is not None:
+            raise UsageError(f"--source is for plain text; {names[0]} is {format_of(names[0], files)}, whose source "
+                             "is read from the file itself (or --source-column/--source-field)")
+    return Options(fmt, args.lines or bool(args.source), args.errors, _use_color(args), args.width, files=files,
+                   source=args.source)
+
+
 def _progress(args: argparse.Namespace, label: str = "sentences") -> Any:
     from mtfix.engine.progress import ProgressBar
 
@@ -419,8 +496,19 @@ def _progress(args: argparse.Namespace, label: str = "sentences") -> Any:
 
 
 def _correct(args: argparse.Namespace, texts: list[str], labels: list[str]) -> list[Any]:
-    corrector, bar = _corrector(args), _progress(args)
+    corrector, bar = _bilingual(_corrector(args), args), _progress(args)
     try:
+        if args.source:  # review FILE --source SRC: line by line, each against its source line
+            from mtfix.engine.batch import check_aligned
+            from mtfix.result import join_results
+            from mtfix.text.textio import iter_lines
+
+            check_aligned(labels[0], args.source)
+            lines = list(iter_lines(labels[0]))
+            sources = [body for _n, body, _end in iter_lines(args.source)]
+            parts = corrector.correct_batch([body for _n, body, _end in lines],
+                                            [f"{labels[0]}:{n}" for n, _b, _e in lines], progress=bar, sources=sources)
+            return [join_results(parts, [end for _n, _b, end in lines], labels[0])]
         return corrector.correct_batch(texts, labels, progress=bar)
     finally:
         bar.close()
@@ -470,6 +558,10 @@ def _file_options_parser() -> argparse.ArgumentParser:
                        help="CSV/TSV: the column of English text, by header name or number from 1 "
                             "(a number means the file has no header row)")
     group.add_argument("--field", metavar="NAME", help="JSONL: the field of English text (a.b for nested objects)")
+    group.add_argument("--source-column", metavar="NAME|NUMBER",
+                       help="CSV/TSV: the column of the source text, for the bilingual checks (as --column)")
+    group.add_argument("--source-field", metavar="NAME",
+                       help="JSONL: the field of the source text, for the bilingual checks (as --field)")
     mark = FileOptions().mark_changes
     group.add_argument("--mark-changes", action=argparse.BooleanOptionalAction, default=mark,
                        help="mark repaired segments where the format has a place for it: XLIFF state, PO fuzzy "
@@ -480,7 +572,8 @@ def _file_options_parser() -> argparse.ArgumentParser:
 def _file_options(args: argparse.Namespace) -> Any:
     from mtfix.formats import FileOptions
 
-    return FileOptions(args.input_format, args.column, args.field, args.mark_changes)
+    return FileOptions(args.input_format, args.column, args.field, args.mark_changes, args.source_column,
+                       args.source_field)
 
 
 def _review_file(args: argparse.Namespace) -> list[Any] | None:
@@ -494,7 +587,7 @@ def _review_file(args: argparse.Namespace) -> list[Any] | None:
         return None
     bar = _progress(args, "lines")
     try:
-        results = formats.correct_input(_corrector(args), args.file, fmt, options, "strict", False,
+        results = formats.correct_input(_bilingual(_corrector(args), args), args.file, fmt, options, "strict", False,
                                         lambda _text: None, lambda n, _total: bar.advance(n, 0))
     finally:
         bar.close()

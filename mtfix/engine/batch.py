@@ -34,6 +34,7 @@ class Options:
     color: bool = False
     width: int | None = None
     files: Any = None  # mtfix.formats.FileOptions: how XLIFF, PO, ... inputs are read; None: all plain text
+    source: str | None = None  # a plain-text input's source, line by line (with ``lines``); see mtfix.checks
 
     @property
     def streaming(self) -> bool:
@@ -77,18 +78,30 @@ def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
     parts: list[Result] = []
     endings: list[str] = []
     chunk: list[tuple[str, str, str, int]] = []
+    sources: list[str] = []
+    stream = None
+    if opts.source is not None:
+        from mtfix.checks import Consistency
+
+        check_aligned(name, opts.source, opts.errors)
+        stream = Consistency()
+    source_lines = iter_lines(opts.source, opts.errors) if opts.source is not None else None
 
     def flush() -> None:
+        given = sources if source_lines is not None else None
         if opts.streaming:
-            sink(correct_lines(corrector, chunk, opts.fmt))
+            sink(correct_lines(corrector, chunk, opts.fmt, given, stream))
         else:
-            parts.extend(corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk]))
+            parts.extend(_batch(corrector, chunk, given, stream))
             endings.extend(u[2] for u in chunk)
         if progress is not None:
             progress(sum(u[3] for u in chunk), 0)
         chunk.clear()
+        sources.clear()
 
     for unit in units(name, opts):
+        if source_lines is not None:
+            sources.append(next(source_lines)[1])
         chunk.append(unit)
         if len(chunk) >= (LINE_CHUNK if opts.lines else 1):
             flush()
@@ -100,12 +113,34 @@ def correct_input(corrector: Any, name: str, opts: Options, sink: Sink,
     return join_results(parts, endings, label_of(name), signature, per_part=opts.lines)
 
 
-def correct_lines(corrector: Any, chunk: Sequence[tuple[str, str, str, int]], fmt: str) -> str:
+def check_aligned(name: str, source: str, errors: str = "strict") -> None:
+    """Raise :class:`InputError` unless ``source`` has as many lines as input ``name`` (before anything is written)."""
+    if name == "-" or source == "-":
+        raise InputError("--source pairs two files line by line; give the input as a file, not stdin")
+    n_input = sum(1 for _ in iter_lines(name, errors))
+    n_source = sum(1 for _ in iter_lines(source, errors))
+    if n_input != n_source:
+        raise InputError(f"{label_of(name)} has {n_input} lines but its source {label_of(source)} has {n_source}; "
+                         "they must be line-aligned (nothing was written)")
+
+
+def _batch(corrector: Any, chunk: Sequence[tuple[str, str, str, int]], sources: Sequence[str] | None,
+           stream: Any) -> list[Result]:
+    texts, names = [u[1] for u in chunk], [u[0] for u in chunk]
+    if sources is None:
+        return list(corrector.correct_batch(texts, names))
+    return list(corrector.correct_batch(texts, names, sources=list(sources), consistency=stream))
+
+
+def correct_lines(corrector: Any, chunk: Sequence[tuple[str, str, str, int]], fmt: str,
+                  sources: Sequence[str] | None = None, stream: Any = None) -> str:
     """A chunk of units corrected together, in a streaming format: ``text`` (with endings) or ``jsonl``.
 
-    Shared by the local engine and the Ray workers, so both give the same bytes for the same chunk.
+    Shared by the local engine and the Ray workers, so both give the same bytes for the same chunk. With
+    ``sources`` (one per unit), each unit is judged against its own, and ``stream`` (a
+    :class:`mtfix.checks.Consistency`) compares it with the units before.
     """
-    results = corrector.correct_batch([u[1] for u in chunk], [u[0] for u in chunk])
+    results = _batch(corrector, chunk, sources, stream)
     if fmt == "jsonl":
         from mtfix.report import render
 
@@ -277,13 +312,30 @@ class Checker:
 
     def __init__(self, corrector: Any) -> None:
         self.corrector = corrector
+        self.severities: set[str] = set()  # of the bilingual findings seen so far (for check --fail-on)
 
     @property
     def signature(self) -> Any:
         return self.corrector.check_signature
 
-    def correct_batch(self, texts: list[str], names: list[str]) -> list[Result]:
-        return self.corrector.check_batch(texts, names)
+    @property
+    def config(self) -> Any:
+        return self.corrector.config
+
+    def correct_batch(self, texts: list[str], names: list[str], *, sources: Any = None,
+                      consistency: Any = True) -> list[Result]:
+        return self.seen(self.corrector.check_batch(texts, names, sources=sources, consistency=consistency))
+
+    def seen(self, results: list[Result]) -> list[Result]:
+        """``results``, their findings' severities noted (the file-level ones arrive only at rendering)."""
+        self.severities.update(f.severity for r in results for f in r.findings)
+        return results
+
+    def found(self, severity: str) -> bool:
+        """Whether a finding of ``severity`` or worse (error > warning > info) was seen."""
+        from mtfix.checks.finding import SEVERITIES
+
+        return any(SEVERITIES.index(s) <= SEVERITIES.index(severity) for s in self.severities)
 
 
 def report_error(message: str) -> None:
