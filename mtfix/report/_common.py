@@ -1,11 +1,13 @@
-"""Helpers shared by the views: edit segments, counts, terminal width and ANSI styling."""
+"""Helpers shared by the views: edit segments, counts, findings, terminal width and ANSI styling."""
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mtfix.checks.finding import Finding
 from mtfix.config import LOW_QUALITY
 from mtfix.result import Result, SentenceResult
 from mtfix.text.diff import Edit
@@ -20,12 +22,15 @@ ANSI = {
     "note": "\x1b[2;3m",  # dim italic
     "dim": "\x1b[2m",
     "bold": "\x1b[1m",
+    "finding": "\x1b[35;4m",  # magenta, underlined: a span a bilingual check found something in
 }
 RESET = "\x1b[0m"
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # wdiff-style markers used when colour is off.
-MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}")}
+MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}"), "finding": ("[!", "!]")}
+# Line breaks of every kind (what str.splitlines() breaks at), for flattening text onto one line.
+_BREAKS = re.compile(r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])+")
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def summary_line(results: Sequence[Result]) -> str:
         line += f", {plural(n_flags, 'untranslated word')}"
     if n_low:
         line += f", {n_low} low quality"
-    return line
+    return line + findings_summary(results)
 
 
 def is_low_quality(s: SentenceResult) -> bool:
@@ -125,6 +130,91 @@ def sentence_notes(s: SentenceResult) -> list[str]:
         lemma = f" ({f.lemma})" if f.lemma and f.lemma != f.cyrillic.lower() else ""
         notes.append(f"{f.kind}: {what}{lemma}")
     return notes
+
+
+# --- findings of the bilingual checks ---------------------------------------------------------
+
+def is_bilingual(results: Sequence[Result]) -> bool:
+    """Some result was judged against a source text (or carries findings): the views then count findings."""
+    return any(r.source_text is not None or r.findings for r in results)
+
+
+def findings_summary(results: Sequence[Result]) -> str:
+    """``, 3 findings (1 error)`` for :func:`summary_line`-style lines; "" unless :func:`is_bilingual`."""
+    if not is_bilingual(results):
+        return ""
+    found = [f for r in results for f in r.findings]
+    n_errors = sum(f.severity == "error" for f in found)
+    return f", {plural(len(found), 'finding')} ({plural(n_errors, 'error')})"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of line breaks turned into one space (other characters kept as they are)."""
+    return _BREAKS.sub(" ", text)
+
+
+def finding_detail(f: Finding) -> str:
+    """``MESSAGE → suggestion: 5,000`` on one line: the suggestion part is left out when there is none, and
+    an empty replacement reads ``(remove)``. Not sanitized: callers sanitize (or escape) it for their medium."""
+    text = one_line(f.message)
+    if f.suggestion is not None and (f.suggestion or f.start is not None):
+        text += f" → suggestion: {one_line(f.suggestion) if f.suggestion else '(remove)'}"
+    return text
+
+
+def finding_note(f: Finding) -> str:
+    """``number (error): MESSAGE → suggestion: 5,000`` (see :func:`finding_detail`)."""
+    return f"{f.kind} ({f.severity}): {finding_detail(f)}"
+
+
+def _overlaps(f: Finding, s: SentenceResult) -> bool:
+    if f.start is None or f.end is None:
+        return False
+    if f.start == f.end:  # an insertion point: inside the sentence or at one of its ends
+        return s.start <= f.start <= s.end
+    return f.start < s.end and f.end > s.start
+
+
+def place_findings(result: Result) -> tuple[list[list[Finding]], list[Finding]]:
+    """The findings of ``result`` by sentence: a list per sentence (in the order of ``result.sentences``)
+    holding the findings whose target span overlaps it, each under the first such sentence only; and the
+    rest, in their order: findings without a target span, or whose span touches no sentence."""
+    sents = result.sentences
+    per: list[list[Finding]] = [[] for _ in sents]
+    rest: list[Finding] = []
+    ends = [s.end for s in sents]
+    in_order = all(a.end <= b.start for a, b in zip(sents, sents[1:]))
+    for f in result.findings:
+        if f.start is None or f.end is None:
+            rest.append(f)
+            continue
+        if in_order:  # the first sentence ending after the span's start is the only one it can overlap first
+            i = bisect.bisect_left(ends, f.start) if f.start == f.end else bisect.bisect_right(ends, f.start)
+            at = i if i < len(sents) and _overlaps(f, sents[i]) else None
+        else:
+            at = next((i for i, s in enumerate(sents) if _overlaps(f, s)), None)
+        (rest if at is None else per[at]).append(f)
+    return per, rest
+
+
+def marked_parts(text: str, base: int, findings: Iterable[Finding]) -> list[tuple[str, bool]]:
+    """``text`` (found at offset ``base`` of the document) cut into runs, each with whether it lies in the
+    target span of one of ``findings``; empty spans mark nothing. Joined, the runs give ``text`` back."""
+    inside = [False] * len(text)
+    for f in findings:
+        if f.start is None or f.end is None:
+            continue
+        for i in range(max(f.start - base, 0), min(f.end - base, len(text))):
+            inside[i] = True
+    out: list[tuple[str, bool]] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and inside[j] == inside[i]:
+            j += 1
+        out.append((text[i:j], inside[i]))
+        i = j
+    return out
 
 
 # --- terminal text -------------------------------------------------------------------------

@@ -7,7 +7,10 @@ JSON of the decisions. Decisions are kept in the browser's local storage across 
 
 The results are embedded as JSON (``Result.to_dict()``, escaped so that no ``</script>`` or
 ``<!--`` can end the block early) and rendered by ``assets/review.js``; the header (counts, model,
-settings) is static HTML. In the page, an edit is addressed by its document's position in the page
+settings, and the source text a result was checked against) is static HTML. The findings of the bilingual
+checks are marked on their target spans and listed under their sentence (or, without a target span,
+under the document's heading) by review.js; with any, the header counts them and the toolbar gains a
+"findings only" filter. In the page, an edit is addressed by its document's position in the page
 (``section[data-doc]``) and its position in ``Result.edits`` (``[data-e]``), both from 0.
 """
 from __future__ import annotations
@@ -22,7 +25,7 @@ from importlib import resources
 from typing import Any
 
 from mtfix.config import LOW_QUALITY
-from mtfix.report._common import counts, display_name, plural
+from mtfix.report._common import counts, display_name, is_bilingual, plural
 from mtfix.report.jsonio import _strict
 from mtfix.result import Result, SentenceResult, Signature
 
@@ -73,25 +76,38 @@ def _settings(sig: Signature) -> str:
     return " · ".join(f"{escape(str(k))} <code>{escape(str(v))}</code>" for k, v in sig.decoding.items())
 
 
-def _document(k: int, r: Result) -> str:
+def _source_text(r: Result) -> str:
+    """The source-language text ``r`` was checked against, under its heading; "" when there is none."""
+    if r.source_text is None:
+        return ""
+    return (f'<div class="source-text"><span class="lbl">Source</span>'
+            f'<div class="st">{escape(r.source_text)}</div></div>\n')
+
+
+def _document(k: int, r: Result, bilingual: bool = False) -> str:
+    """A document's section: heading, counts (findings too when ``bilingual``), source text, empty rows."""
     c = counts([r])
     flagged = sum(is_flagged(s) for s in r.sentences)
+    n = len(r.findings)
+    findings = f', <span data-findings>{n}</span> finding{"" if n == 1 else "s"}' if bilingual else ""
     return (f'<section class="doc" data-doc="{k}" data-name="{_attr(r.name)}" aria-label="{_attr(display_name(r))}">\n'
             f'<div class="doc-h"><h2>{escape(display_name(r))}</h2>\n'
             f'<p class="meta">{plural(c.sentences, "sentence")}, {c.changed} changed, '
             f'{plural(c.edits, "edit")}, <span data-flagged>{flagged}</span> flagged, {c.rejected} rejected'
-            f'<br><span data-progress></span></p>\n'
+            f'{findings}<br><span data-progress></span></p>\n'
             f'<div class="doc-actions" data-needs-js hidden>'
             f'<button type="button" data-act="dl-text" data-d="{k}" '
             f'title="Download the reviewed text: accepted edits and hand edits applied, layout kept">'
             f'Download reviewed text</button>'
             f'<button type="button" data-act="dl-json" data-d="{k}" title="Download every decision as JSON">'
             f'Decisions (JSON)</button></div></div>\n'
+            f'{_source_text(r)}'
             '<div class="cols" aria-hidden="true"><div>#</div><div>Original</div><div>Corrected</div>'
             '<div></div></div>\n'
             '<div class="rows"></div>\n</section>')
 
 
+# {filters}: _FILTERS on a page with findings, else nothing.
 _TOOLBAR = """<div class="toolbar" role="toolbar" aria-label="Review" data-needs-js hidden>
 <div class="grp"><label for="mtfix-threshold">Confidence ≥</label>
 <input type="range" id="mtfix-threshold" min="0" max="1" step="0.01" value="0.80">
@@ -104,7 +120,7 @@ _TOOLBAR = """<div class="toolbar" role="toolbar" aria-label="Review" data-needs
 <button type="button" id="mtfix-undo" title="Undo (u, Ctrl+Z)">Undo</button>
 <button type="button" id="mtfix-redo" title="Redo (Shift+U, Ctrl+Y)">Redo</button>
 <button type="button" id="mtfix-reset" title="Clear every decision and hand edit (undoable)">Clear all</button></div>
-<div class="grp progress" id="mtfix-progress"></div>
+{filters}<div class="grp progress" id="mtfix-progress"></div>
 <details class="keys"><summary>Keys <kbd>?</kbd></summary><div class="keylist">
 <kbd>n</kbd><span>next change (also <kbd>j</kbd>)</span><kbd>p</kbd><span>previous change (also <kbd>k</kbd>)</span>
 <kbd>a</kbd><span>accept the change, go to the next</span><kbd>r</kbd><span>reject the change, go to the next</span>
@@ -115,6 +131,9 @@ _TOOLBAR = """<div class="toolbar" role="toolbar" aria-label="Review" data-needs
 <kbd>Esc</kbd><span>close the edit's panel</span></div></details>
 </div>
 <p class="meta" id="mtfix-status" hidden></p>"""
+_FILTERS = ('<div class="grp" role="group" aria-label="Filter"><button type="button" id="mtfix-only-findings" '
+            'aria-pressed="false" title="Show only the sentences with findings of the bilingual checks">'
+            'Findings only</button></div>\n')
 
 _LEGEND = ('<p class="legend"><span><del class="e st0">deleted</del> <ins class="e st0">inserted</ins> '
            'suggested (dashed: undecided)</span> '
@@ -122,7 +141,9 @@ _LEGEND = ('<p class="legend"><span><del class="e st0">deleted</del> <ins class=
            '(original kept)</span> <span><span class="caret">‸</span> insertion point</span> '
            '<span><mark class="flag">flagged words</mark></span> '
            '<span>⚑ flagged sentence (left stripe)</span> <span>✎ edited by hand</span> '
-           '<span>Undecided edits are left out of the export.</span></p>')
+           '{findings}<span>Undecided edits are left out of the export.</span></p>')
+_LEGEND_FINDINGS = ('<span><mark class="finding finding-error">finding</mark> of a check against the source '
+                    '(solid: error, dashed: warning, dotted: info)</span> ')
 
 
 def render_html(results: Sequence[Result], *, color: bool = False, width: int | None = None) -> str:
@@ -134,6 +155,7 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
     """The page for ``results`` whose embedded data is ``data`` (their ``to_dict()``, possibly with
     fields the Python model does not have yet, such as per-sentence ``flags`` and ``quality``)."""
     c = counts(results)
+    bilingual = is_bilingual(results)
     flagged = sum(is_flagged(s) for r in results for s in r.sentences)
     low = sum(s.score is not None and s.score < LOW_SCORE for r in results for s in r.sentences)
     title = "mtfix review"
@@ -142,7 +164,9 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
     stats = "".join(f"<div><dt>{label}</dt><dd{attr}>{n}</dd></div>" for label, n, attr in
                     (("Documents", c.documents, ""), ("Sentences", c.sentences, ""), ("Changed", c.changed, ""),
                      ("Edits", c.edits, ""), ("Flagged", flagged, ' id="mtfix-flagged"'),
-                     ("Rejected", c.rejected, ""), ("Low score", low, "")))
+                     ("Rejected", c.rejected, ""), ("Low score", low, ""))
+                    + ((("Findings", sum(len(r.findings) for r in results), ' id="mtfix-findings"'),)
+                       if bilingual else ()))
     meta = "".join(f'<p class="meta">Model <code>{escape(sig.model)}</code> · revision '
                    f'<code>{escape(sig.revision)}</code> · mtfix {escape(sig.version)}'
                    + (f"<br>Settings: {_settings(sig)}" if sig.decoding else "")
@@ -153,7 +177,9 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
     data = _script_json(payload)
     payload["key"] = hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
     data = _script_json(payload)
-    docs = "\n".join(_document(k, r) for k, r in enumerate(results))
+    docs = "\n".join(_document(k, r, bilingual) for k, r in enumerate(results))
+    toolbar = _TOOLBAR.replace("{filters}", _FILTERS if bilingual else "", 1)
+    legend = _LEGEND.replace("{findings}", _LEGEND_FINDINGS if bilingual else "", 1)
     if not results:
         docs = '<p class="empty">No documents.</p>'
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -161,7 +187,7 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
             '<meta name="generator" content="mtfix">\n'
             f"<title>{escape(title)}</title>\n<style>{_asset('review.css')}</style>\n</head>\n<body>\n"
             f'<div class="page">\n<header>\n<h1>{escape(title)}</h1>\n<dl class="summary">{stats}</dl>\n'
-            f"{meta}{_LEGEND}\n</header>\n{_TOOLBAR}\n"
+            f"{meta}{legend}\n</header>\n{toolbar}\n"
             '<noscript><p class="noscript">This review page needs JavaScript to show the documents; '
             'the data is embedded in the page as JSON (<code>#mtfix-data</code>).</p></noscript>\n'
             f'<main id="mtfix-docs">\n{docs}\n</main>\n</div>\n'

@@ -4,13 +4,18 @@ from __future__ import annotations
 import shutil
 from collections.abc import Sequence
 
+from mtfix.checks.finding import Finding
 from mtfix.report._common import (
     MARKERS,
     Cell,
     cells,
     cells_width,
     display_name,
+    finding_note,
     indexed_edits,
+    marked_parts,
+    one_line,
+    place_findings,
     render_cells,
     sanitize,
     segments,
@@ -40,18 +45,51 @@ def _styled(text: str, kind: str, color: bool) -> list[Cell]:
     return cells(left) + cells(text) + cells(right)
 
 
-def _columns(s: SentenceResult, edits: list[tuple[int, Edit]], color: bool) -> tuple[list[Cell], list[Cell]]:
+def _marked(text: str, base: int, findings: Sequence[Finding], color: bool) -> list[Cell]:
+    """Unchanged original text, the parts in a finding's target span marked (``[!...!]`` without colour)."""
+    out: list[Cell] = []
+    for part, inside in marked_parts(text, base, findings):
+        out += _styled(part, "finding", color) if inside else cells(_display(part))
+    return out
+
+
+def _columns(s: SentenceResult, edits: list[tuple[int, Edit]], color: bool,
+             findings: Sequence[Finding] = ()) -> tuple[list[Cell], list[Cell]]:
+    """The original (left) and corrected (right) cells of ``s``. Findings' target spans are marked on the
+    left where the text is unchanged; where they meet a deletion the edit's markup wins."""
     left: list[Cell] = []
     right: list[Cell] = []
+    pos = s.start
     for seg in segments(s.source, s.start, edits):
         if seg.kind == "equal":
-            left += cells(_display(seg.text))
+            left += _marked(seg.text, pos, findings, color) if findings else cells(_display(seg.text))
             right += cells(_display(seg.text))
         elif seg.kind == "delete":
             left += _styled(seg.text, "del", color)
         else:
             right += _styled(seg.text, "ins", color)
+        if seg.kind != "insert":
+            pos += len(seg.text)
     return left, right
+
+
+def _finding_rows(findings: Sequence[Finding], width: int, color: bool) -> list[list[Cell]]:
+    """``! number (error): ... → suggestion: ...`` per finding, wrapped to ``width`` with a hanging indent."""
+    rows: list[list[Cell]] = []
+    indent = 2 if width > 4 else 0  # a very narrow column gets no marker rather than overflow
+    for f in findings:
+        body = wrap_cells(cells(_display(finding_note(f)), "note"), width - indent)
+        rows += [(cells("! "[:indent], "bold") if i == 0 else cells(" " * indent)) + part
+                 for i, part in enumerate(body)]
+    return rows
+
+
+def _source_line(r: Result, width: int, color: bool) -> list[str]:
+    """``source: ...`` (the source-language text, on one line and cut to ``width``) when ``r`` has one."""
+    if r.source_text is None:
+        return []
+    text = truncate("source: " + " ".join(_display(one_line(r.source_text)).split()), width)
+    return [style(text, "note", color)]
 
 
 def _pad(row: list[Cell], width: int, color: bool) -> str:
@@ -75,15 +113,16 @@ def _document(r: Result, width: int, color: bool) -> list[str]:
     blank_gutter = " " * gutter_w
     head_l = cells(truncate(f"original · {_display(display_name(r))}", lw), "bold")
     head_r = cells(truncate("corrected", rw), "bold")
-    lines = [row(blank_gutter, head_l, head_r),
+    lines = [row(blank_gutter, head_l, head_r), *_source_line(r, width, color),
              style("─" * gutter_w + "─" * lw + "─┼─" + "─" * rw, "dim", color)]
+    per_sentence, rest = place_findings(r)
     prev_para: int | None = None
-    for s, edits in indexed_edits(r):
+    for (s, edits), found in zip(indexed_edits(r), per_sentence):
         if prev_para is not None and s.paragraph != prev_para:
             lines.append(row(blank_gutter, [], []))  # paragraph break
         prev_para = s.paragraph
-        left, right = _columns(s, edits, color)
-        lrows = wrap_cells(left, lw)
+        left, right = _columns(s, edits, color, found)
+        lrows = wrap_cells(left, lw) + _finding_rows(found, lw, color)
         rrows = wrap_cells(right, rw)
         if s.status == "rejected":
             note = f"(rejected: {s.reason})" if s.reason else "(rejected)"
@@ -92,18 +131,25 @@ def _document(r: Result, width: int, color: bool) -> list[str]:
         if notes:
             rrows += wrap_cells(cells(_display("(" + "; ".join(notes) + ")"), "note"), rw)
         mark = style("!", "bold", color) if s.status == "rejected" else \
-            style("*", "bold", color) if s.changed else style("?", "bold", color) if notes else " "
+            style("*", "bold", color) if s.changed else style("?", "bold", color) if notes or found else " "
         first = style(f"{s.index + 1:>{numw}}", "dim", color) + f" {mark} " if gutter_w else ""
         for i in range(max(len(lrows), len(rrows))):
             g = first if i == 0 else blank_gutter
             lines.append(row(g, lrows[i] if i < len(lrows) else [],
                              rrows[i] if i < len(rrows) else []))
+    # Findings in no sentence (no target span): full width, under the whole document.
+    lines += [(blank_gutter + render_cells(c, color)).rstrip()
+              for c in _finding_rows(rest, max(width - gutter_w, 1), color)]
     return lines
 
 
 def render_side_by_side(results: Sequence[Result], *, color: bool = False,
                         width: int | None = None) -> str:
-    """Original on the left, corrected on the right, aligned by sentence, at most ``width`` columns."""
+    """Original on the left, corrected on the right, aligned by sentence, at most ``width`` columns.
+
+    With a source text, a ``source:`` line under the heading; each finding of the bilingual checks is a
+    ``! kind (severity): message → suggestion: ...`` note under its sentence's original (or, without a
+    target span, under the document), and its span is marked in the original where no edit is shown."""
     if width is None:
         width = shutil.get_terminal_size().columns
     width = max(width, len(SEP) + 2)

@@ -6,7 +6,11 @@
    or rejected (2); a sentence may carry a hand-edited text that replaces its whole span.
    Export = Result.source with accepted edits applied and hand-edited sentences substituted;
    undecided edits keep the original text. Offsets in the data are code points; JS strings
-   are UTF-16, so every offset goes through offsetMap() before slicing. */
+   are UTF-16, so every offset goes through offsetMap() before slicing.
+
+   Findings (r.findings, from the bilingual checks) are shown, never decided: each goes under the first
+   sentence its target span overlaps (placeFindings, the rule of mtfix.report._common.place_findings),
+   the others under the document's heading. */
 (function () {
   'use strict';
   var t0 = performance.now();
@@ -51,6 +55,48 @@
       (s.flags && s.flags.length > 0) || (s.quality != null && s.quality < LOW_QUALITY);
   }
 
+  /* The findings of r per sentence (code-point offsets, like the data) and those in no sentence. Sentences
+     are in text order and do not overlap, so the first sentence ending after a span's start is the only
+     one it can overlap first. */
+  function placeFindings(r) {
+    var sents = r.sentences || [], per = sents.map(function () { return []; }), rest = [];
+    (r.findings || []).forEach(function (f) {
+      if (f.start == null || f.end == null) { rest.push(f); return; }
+      var empty = f.start === f.end, lo = 0, hi = sents.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (empty ? sents[mid].end < f.start : sents[mid].end <= f.start) lo = mid + 1; else hi = mid;
+      }
+      var s = sents[lo];
+      if (s && (empty ? s.start <= f.start : s.start < f.end)) per[lo].push(f); else rest.push(f);
+    });
+    return {per: per, rest: rest};
+  }
+
+  /* One line for people, as in the terminal views: "number (error): message → suggestion: 5,000". */
+  function findingNote(f) {
+    var text = f.kind + ' (' + f.severity + '): ' + String(f.message || '').replace(/[\r\n\u2028\u2029]+/g, ' ');
+    if (f.suggestion != null && (f.suggestion || f.start != null)) {
+      text += ' → suggestion: ' + (f.suggestion ? f.suggestion : '(remove)');
+    }
+    return text;
+  }
+
+  /* The finding's note, and the source text it is about where it has a source span. */
+  function findingTitle(D, f) {
+    var t = findingNote(f);
+    if (f.source_start != null && f.source_end != null && D.srcText) {
+      var sc = D.srcConv, piece = D.srcText.slice(sc(f.source_start), sc(f.source_end));
+      if (piece) t += ' · source: “' + piece + '”';
+    }
+    return t;
+  }
+
+  function flagTitle(f) {
+    return f.kind + (f.note ? ': ' + f.note : '') +
+      (f.suggestion ? ' · dictionary: ' + f.suggestion + ' (' + Number(f.suggestionConfidence).toFixed(2) + ')' : '');
+  }
+
   function buildDoc(k, r) {
     var src = r.source || '', conv = offsetMap(src), sents = r.sentences || [];
     var nE = 0, i, j;
@@ -59,17 +105,28 @@
       eu0: new Int32Array(nE), eu1: new Int32Array(nE), esent: new Int32Array(nE), ed: new Array(nE),
       ord: new Int32Array(nE), rank: new Int32Array(nE),
       state: new Uint8Array(nE), manual: new Map(), errors: []};
+    var placed = placeFindings(r);
+    D.rest = placed.rest;
+    D.srcText = r.source_text == null ? null : String(r.source_text);
+    D.srcConv = D.srcText == null ? null : offsetMap(D.srcText);
+    D.nF = (r.findings || []).length;
     var e = 0, prevPara = null;
     for (i = 0; i < sents.length; i++) {
       var s = sents[i], edits = s.edits || [];
       var rec = {s: s, u0: conv(s.start), u1: conv(s.end), e0: e, e1: e + edits.length,
-        para: i > 0 && s.paragraph !== prevPara, flagged: isFlagged(s), flags: null};
+        para: i > 0 && s.paragraph !== prevPara, flagged: isFlagged(s), flags: null, findings: null};
       prevPara = s.paragraph;
       if (src.slice(rec.u0, rec.u1) !== s.source) D.errors.push('sentence ' + (i + 1) + ' does not match the text');
       if (s.flags && s.flags.length) {
         rec.flags = s.flags.map(function (f) {
           return {u0: Math.max(rec.u0, conv(f.start)), u1: Math.min(rec.u1, conv(f.end)),
-            kind: f.kind || 'flag', note: f.note || ''};
+            kind: f.kind || 'flag', note: f.note || '', suggestion: f.suggestion || '',
+            suggestionConfidence: f.suggestion_confidence || 0};
+        });
+      }
+      if (placed.per[i].length) {
+        rec.findings = placed.per[i].map(function (f) {
+          return {u0: Math.max(rec.u0, conv(f.start)), u1: Math.min(rec.u1, conv(f.end)), f: f};
         });
       }
       for (j = 0; j < edits.length; j++, e++) {
@@ -318,26 +375,43 @@
     return ' class="' + c + '" data-e="' + k + '" title="' + esc(tooltip(D, k)) + '"';
   }
 
+  var SEVERITY_RANK = {error: 0, warning: 1, info: 2};
+
+  /* The original text [a, b) of a sentence, escaped, with its flagged words (mark.flag) and the target
+     spans of its findings (mark.finding, the gravest severity's class) marked. */
   function textWithFlags(D, rec, a, b) {
-    if (!rec.flags) return esc(D.src.slice(a, b));
-    var pts = [a, b];
-    rec.flags.forEach(function (f) {
+    if (!rec.flags && !rec.findings) return esc(D.src.slice(a, b));
+    var flags = rec.flags || [], found = rec.findings || [], pts = [a, b];
+    flags.concat(found).forEach(function (f) {
       if (f.u0 > a && f.u0 < b) pts.push(f.u0);
       if (f.u1 > a && f.u1 < b) pts.push(f.u1);
     });
     pts.sort(function (x, y) { return x - y; });
     var out = '';
+    var covers = function (x, y) { return function (f) { return f.u0 <= x && f.u1 >= y && f.u1 > f.u0; }; };
     for (var j = 0; j + 1 < pts.length; j++) {
       var x = pts[j], y = pts[j + 1];
       if (x === y) continue;
-      var on = rec.flags.filter(function (f) { return f.u0 <= x && f.u1 >= y && f.u1 > f.u0; });
+      var on = flags.filter(covers(x, y)), fon = found.filter(covers(x, y));
       var t = esc(D.src.slice(x, y));
       if (on.length) {
-        var title = on.map(function (f) { return f.kind + (f.note ? ': ' + f.note : ''); }).join('; ');
-        out += '<mark class="flag" title="' + esc(title) + '">' + t + '</mark>';
-      } else out += t;
+        t = '<mark class="flag" title="' + esc(on.map(flagTitle).join('; ')) + '">' + t + '</mark>';
+      }
+      if (fon.length) {
+        var sev = fon.map(function (g) { return g.f.severity; }).sort(function (p, q) {
+          return (SEVERITY_RANK[p] || 0) - (SEVERITY_RANK[q] || 0);
+        })[0];
+        t = '<mark class="finding finding-' + esc(sev) + '" title="' +
+          esc(fon.map(function (g) { return findingTitle(D, g.f); }).join('; ')) + '">' + t + '</mark>';
+      }
+      out += t;
     }
     return out;
+  }
+
+  function findingBadge(D, f) {
+    return '<span class="badge finding finding-' + esc(f.severity) + '" title="' + esc(findingTitle(D, f)) + '">' +
+      '<b aria-hidden="true">!</b> ' + esc(findingNote(f)) + '</span>';
   }
 
   function leftHtml(D, i) {
@@ -406,9 +480,12 @@
     }
     if (rec.flags) {
       rec.flags.forEach(function (f) {
-        out += '<span class="badge flag">⚑ ' + esc(f.kind) + (f.note ? ': ' + esc(f.note) : '') + ' “' +
-          esc(D.src.slice(f.u0, f.u1)) + '”</span>';
+        out += '<span class="badge flag"' + (f.suggestion ? ' title="' + esc(flagTitle(f)) + '"' : '') + '>⚑ ' +
+          esc(f.kind) + (f.note ? ': ' + esc(f.note) : '') + ' “' + esc(D.src.slice(f.u0, f.u1)) + '”</span>';
       });
+    }
+    if (rec.findings) {
+      rec.findings.forEach(function (g) { out += findingBadge(D, g.f); });
     }
     if (s.status === 'rejected' && s.proposal && s.proposal !== s.source) {
       out += '<details><summary>Model proposal</summary><div class="proposal">' + esc(s.proposal) + '</div></details>';
@@ -440,6 +517,7 @@
     var cls = 'row';
     if (rec.para) cls += ' para';
     if (rec.flagged) cls += ' flagged';
+    if (rec.findings) cls += ' has-finding';
     if (sum) cls += ' ss-' + sum;
     if (hand) cls += ' hand';
     if (cur && cur.d === D.k && cur.i === i) cls += ' cur-row';
@@ -496,6 +574,13 @@
     D.rowsEl.innerHTML = html;
     D.chunks = Array.prototype.slice.call(D.rowsEl.children, 0, nC);
     D.chunks.forEach(function (el) { io.observe(el); });
+    if (D.rest.length) {
+      var box = document.createElement('div');
+      box.className = 'notes doc-findings';
+      box.setAttribute('aria-label', 'Findings in no sentence');
+      box.innerHTML = D.rest.map(function (f) { return findingBadge(D, f); }).join('');
+      D.sec.insertBefore(box, D.sec.querySelector('.cols'));
+    }
     if (D.errors.length) {
       var w = document.createElement('p');
       w.className = 'warn';
@@ -706,6 +791,19 @@
 
   /* ------------------------------------------------------------------ navigation */
 
+  var onlyFindings = false;
+
+  /* Whether sentence i of D is hidden by the "findings only" filter (navigation skips it). */
+  function hiddenRow(D, i) { return onlyFindings && !D.S[i].findings; }
+
+  function setOnlyFindings(on) {
+    onlyFindings = !!on;
+    if (main) main.classList.toggle('only-findings', onlyFindings);
+    var b = $('#mtfix-only-findings');
+    if (b) b.setAttribute('aria-pressed', onlyFindings ? 'true' : 'false');
+    announce(onlyFindings ? 'Showing only the sentences with findings' : 'Showing every sentence');
+  }
+
   function nextEdit(dir) {
     /* n: position in text order (D.ord), not the edit's number */
     var d = cur ? cur.d : 0;
@@ -716,6 +814,7 @@
       if (d >= docs.length || d < 0) break;
       if (n >= 0 && n < docs[d].nE) {
         var k = docs[d].ord[n];
+        if (hiddenRow(docs[d], docs[d].esent[k])) continue;
         setCur(d, docs[d].esent[k], k, {scroll: true, say: true});
         return true;
       }
@@ -734,7 +833,7 @@
       i += dir;
       if (i >= 0 && i < docs[d].nS) {
         var rec = docs[d].S[i];
-        if (rec.flagged) {
+        if (rec.flagged && !hiddenRow(docs[d], i)) {
           setCur(d, i, rec.e1 > rec.e0 ? docs[d].ord[rec.e0] : -1, {scroll: true, nopop: rec.e1 === rec.e0});
           announce('Flagged sentence ' + (i + 1));
           return;
@@ -947,6 +1046,7 @@
   bind('#mtfix-reset', resetAll);
   bind('#mtfix-next', function () { nextEdit(1); });
   bind('#mtfix-prev', function () { nextEdit(-1); });
+  bind('#mtfix-only-findings', function () { setOnlyFindings(!onlyFindings); });
   document.querySelectorAll('[data-needs-js]').forEach(function (el) { el.hidden = false; });
   showFlagged();
   afterChange(true);
@@ -986,6 +1086,8 @@
     renderedRows: function () {
       return docs.reduce(function (n, D) { return n + D.rowsEl.querySelectorAll('.row').length; }, 0);
     },
+    findings: function (d) { return docs[d].nF; },
+    onlyFindings: setOnlyFindings,
     save: save
   };
   api.loadMs = Math.round(performance.now() - t0);
