@@ -232,7 +232,11 @@ def test_round_trip_accept_all_reject_all_and_mixed(browser: Any, tmp_path: Path
     area = browser.switch_to.active_element
     assert area.tag_name == "textarea" and area.get_attribute("value") == "The committee have repeatedly said so."
     area.send_keys(Keys.CONTROL, "a")
-    area.send_keys("The committee said so 🙂 many times.")
+    # ChromeDriver types only characters of the Basic Multilingual Plane; the emoji goes in as the browser's
+    # own text insertion (an input event, as typing gives)
+    area.send_keys("The committee said so ")
+    browser.execute_script("document.execCommand('insertText', false, arguments[0])", "🙂")
+    area.send_keys(" many times.")
     area.send_keys(Keys.CONTROL, Keys.ENTER)
     hand = mixed.replace("The committee have repeatedly said so.", "The committee said so 🙂 many times.")
     assert export(browser, 0) == hand == expected(emoji, {0, 2, 4}, {1: "The committee said so 🙂 many times."})
@@ -335,6 +339,27 @@ def test_escaping_tooltips_flags_and_planned_fields(browser: Any, tmp_path: Path
     assert browser.execute_script("return mtfixReview.current()")["sentence"] == len(plain.sentences) - 1
     keys(browser, "f")
     assert browser.execute_script("return mtfixReview.current()") == {"doc": 1, "sentence": 0, "edit": -1}
+
+
+def test_findings_are_marked_filtered_and_never_exported(browser: Any, tmp_path: Path) -> None:
+    corrector = Corrector(rewriter=FakeRewriter(fix_agreement))
+    mt = "The price is 500 roubles. This offer suck. Are you sure."
+    [r] = [replace(x, name="bi.txt") for x in corrector.correct_batch(
+        [mt], sources=["Цена — 5 000 рублей. Это предложение отстой. Вы уверены?"])]
+    assert {f.kind for f in r.findings} == {"number", "punctuation"}
+    open_page(browser, render([r], "html"), tmp_path / "bi.html")
+    marks = browser.find_elements("css selector", ".row mark.finding")  # not the legend's
+    assert [m.text for m in marks] == ["500", "."]
+    assert "target number '500' is not in the source" in marks[0].get_attribute("title")
+    assert "source number '5 000' is missing" in css(browser, ".doc-findings").text  # no span in the MT
+    assert "Цена — 5 000 рублей." in css(browser, ".source-text").text
+    rows = browser.find_elements("css selector", 'section[data-doc="0"] .row')
+    css(browser, "#mtfix-only-findings").click()
+    assert css(browser, "#mtfix-only-findings").get_attribute("aria-pressed") == "true"
+    assert [row.is_displayed() for row in rows] == [True, False, True]  # "This offer suck." has none
+    css(browser, "#mtfix-only-findings").click()
+    assert all(row.is_displayed() for row in rows)
+    assert export(browser, 0) == mt  # findings are shown, never applied
 
 
 def test_five_thousand_sentences_load_and_accept_all(browser: Any, tmp_path: Path) -> None:
