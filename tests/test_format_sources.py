@@ -38,8 +38,8 @@ def test_xliff_source_of_the_same_unit_before_or_after_its_target(tmp_path: Path
            '<trans-unit id="3"><target>No source</target></trans-unit>\n'
            '</body></file></xliff>\n')
     # inline tags stay in both, as the rewriter and the markup check see them
-    assert sources(tmp_path, "a.xlf", xlf) == [('House & <g id="1">garden</g>', 'Дом & <g id="1">сад</g>'), ("Target first", "Сначала перевод"),
-                                               ("No source", None)]
+    assert sources(tmp_path, "a.xlf", xlf) == [('House & <g id="1">garden</g>', 'Дом & <g id="1">сад</g>'),
+                                               ("Target first", "Сначала перевод"), ("No source", None)]
     xlf2 = ('<?xml version="1.0"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" '
             'srcLang="ru" trgLang="en"><file id="f"><unit id="u">\n'
             '<segment><source>Раз.</source><target>One.</target></segment>\n'
