@@ -16,6 +16,7 @@ from mtfix.rules.gate import judge
 from mtfix.rules.untranslated import Flag
 from mtfix.text.diff import Edit, apply_edits, diff
 from mtfix.text.segment import Sentence, segment
+from mtfix.text.spans import WordScore
 from mtfix.text.typography import tidy
 from mtfix.version import __version__
 
@@ -207,21 +208,46 @@ class Corrector:
         """Quality estimate in [0, 1] of each sentence from one forward pass (no generation); None for
         all when the model has no calibration or cannot score, and for sentences it does not take.
         ``evidence`` (from the rewrites' own pass, :attr:`Rewrite.evidence`) saves that pass where given."""
-        model = self.quality_model
-        scorer = getattr(self.rewriter, "keep_evidence", None)
-        if model is None or scorer is None:
-            return [None] * len(sentences)
-        from mtfix.model.quality import features
+        return [q for q, _ in self.estimate(sentences, flags, evidence)]
 
+    def estimate(self, sentences: Sequence[str], flags: Sequence[Sequence[Flag]] | None = None,
+                 evidence: Sequence[Any] | None = None,
+                 heads: Sequence[Any] | None = None) -> list[tuple[float | None, tuple[WordScore, ...]]]:
+        """(quality, words) of each sentence: :meth:`quality`, and with the model's learned quality head
+        (:mod:`mtfix.model.quality_head`) its P(BAD) per word (offsets into the sentence); ``heads``: the
+        head's estimates from the rewrites' own pass (:attr:`Rewrite.estimate`), where given."""
+        head = getattr(self.rewriter, "quality_head", None)
+        model = self.quality_model
+        if head is None and model is None:
+            return [(None, ())] * len(sentences)
         if flags is None:
             flags = [self.flags(s) for s in sentences]
         known = list(evidence) if evidence is not None else [None] * len(sentences)
-        missing = [i for i, ev in enumerate(known) if ev is None]
-        for i, ev in zip(missing, scorer([sentences[i] for i in missing]) if missing else []):
-            known[i] = ev
-        out: list[float | None] = []
-        for s, ev, fl in zip(sentences, known, flags):
-            out.append(model.predict(features(ev[0], ev[1], s, len(fl))) if ev and ev[0] and ev[1] else None)
+        found = list(heads) if heads is not None else [None] * len(sentences)
+        missing = [i for i, (ev, h) in enumerate(zip(known, found)) if ev is None or (head is not None and h is None)]
+        if missing and head is not None:
+            for i, pair in zip(missing, self.rewriter.estimates([sentences[i] for i in missing])):
+                known[i], found[i] = pair if pair else (None, None)
+        elif missing:
+            scorer = getattr(self.rewriter, "keep_evidence", None)
+            if scorer is None:
+                return [(None, ())] * len(sentences)
+            for i, ev in zip(missing, scorer([sentences[i] for i in missing])):
+                known[i] = ev
+        from mtfix.model.quality import features
+
+        out: list[tuple[float | None, tuple[WordScore, ...]]] = []
+        for s, ev, fl, h in zip(sentences, known, flags, found):
+            if not (ev and ev[0] and ev[1]):
+                out.append((None, ()))
+                continue
+            x = features(list(ev[0]), list(ev[1]), s, len(fl))
+            if head is None or h is None:
+                out.append((model.predict(x) if model is not None else None, ()))
+                continue
+            q, z = head.quality(h.vector_score, x)
+            probs = [(a, b, head.p_bad(score, z, x)) for a, b, score in h.words]
+            out.append((q, tuple(WordScore(a, b, p < head.word_threshold, p) for a, b, p in probs)))
         return out
 
     def check(self, text: str, name: str = "", *, source: str | None = None) -> Result:
@@ -243,7 +269,8 @@ class Corrector:
         results = []
         for text, sents, name in zip(texts, segmented, names):
             rows = tuple(SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, s.text, "unchanged",
-                                        quality=quality[s.text], flags=_shift(flags[s.text], s.start))
+                                        quality=quality[s.text][0], flags=_shift(flags[s.text], s.start),
+                                        words=_shift(quality[s.text][1], s.start))
                          for s in sents)
             results.append(Result(text, text, rows, signature, name))
         return self._against_sources(results, sources, consistency, apply=False)
@@ -273,12 +300,12 @@ class Corrector:
         return out
 
     def _quality_chunked(self, sentences: list[str], flags: dict[str, list[Flag]],
-                         progress: Progress | None) -> list[float | None]:
+                         progress: Progress | None) -> list[tuple[float | None, tuple[WordScore, ...]]]:
         chunk = max(1, self.config.batch_size) * 4
-        out: list[float | None] = []
+        out: list[tuple[float | None, tuple[WordScore, ...]]] = []
         for start in range(0, len(sentences), chunk):
             part = sentences[start:start + chunk]
-            out += self.quality(part, [flags[s] for s in part])
+            out += self.estimate(part, [flags[s] for s in part])
             if progress is not None:
                 progress(len(out), len(sentences))
         return out
@@ -320,7 +347,8 @@ class Corrector:
         flags = {s: self._optional_flags(s) for s in unique}
         # The rewriter's keep pass already holds the quality evidence of most sentences: no second pass.
         evidence = [getattr(rewrites[s], "evidence", None) for s in unique]
-        quality = dict(zip(unique, self.quality(unique, [flags[s] for s in unique], evidence)))
+        heads = [getattr(rewrites[s], "estimate", None) for s in unique]
+        quality = dict(zip(unique, self.estimate(unique, [flags[s] for s in unique], evidence, heads)))
         signature, gate = self.signature, self.gate_config
         judged: dict[str, _Judged] = {}  # gate, rule stages and diff run once per distinct sentence too
         results = [self._assemble(text, sents, rewrites, signature, name, gate, flags, quality, judged)
@@ -339,7 +367,8 @@ class Corrector:
 
     def _assemble(self, text: str, sentences: list[Sentence], rewrites: dict[str, Rewrite],
                   signature: Signature, name: str, gate: Config, flags: dict[str, list[Flag]],
-                  quality: dict[str, float | None], judged: dict[str, _Judged]) -> Result:
+                  quality: dict[str, tuple[float | None, tuple[WordScore, ...]]],
+                  judged: dict[str, _Judged]) -> Result:
         results = []
         for s in sentences:
             if s.text not in judged:
@@ -347,8 +376,8 @@ class Corrector:
             j = judged[s.text]
             edits = tuple(replace(e, start=e.start + s.start, end=e.end + s.start) for e in j.edits)
             result = SentenceResult(s.index, s.paragraph, s.start, s.end, s.text, j.output, j.status,
-                                    j.reason, j.proposal, rewrites[s.text].score, edits, quality[s.text],
-                                    _shift(flags[s.text], s.start))
+                                    j.reason, j.proposal, rewrites[s.text].score, edits, quality[s.text][0],
+                                    _shift(flags[s.text], s.start), _shift(quality[s.text][1], s.start))
             # --min-confidence: what is not shown is not applied either.
             results.append(confident_sentence(result, self.config.min_confidence))
         corrected = apply_edits(text, [e for r in results for e in r.edits])
@@ -391,8 +420,9 @@ def _renderings(word: str) -> tuple[Any, ...]:
     return tuple(render(word)[:3])
 
 
-def _shift(flags: Sequence[Flag], offset: int) -> tuple[Flag, ...]:
-    return tuple(replace(f, start=f.start + offset, end=f.end + offset) for f in flags)
+def _shift(spans: Sequence[Any], offset: int) -> tuple[Any, ...]:
+    """Flags or word scores moved by ``offset`` (sentence offsets -> document offsets)."""
+    return tuple(replace(f, start=f.start + offset, end=f.end + offset) for f in spans)
 
 
 def _confidence(rewrite: Rewrite) -> float:

@@ -10,7 +10,7 @@ from typing import Any
 
 from mtfix.checks.finding import Finding
 from mtfix.text.diff import Edit
-from mtfix.text.spans import Flag
+from mtfix.text.spans import Flag, WordScore
 
 SCHEMA_VERSION = 1
 # How far a run is: called with (units done, units in all); units are sentences, lines or segments, as the
@@ -61,6 +61,8 @@ class SentenceResult:
     edits: tuple[Edit, ...] = ()  # edits with offsets into the original document
     quality: float | None = None  # estimated quality in [0, 1] (mtfix.model.quality); None when not estimated
     flags: tuple[Flag, ...] = ()  # spans worth a look (untranslated words), offsets into the document
+    # Per word of the source sentence, P(BAD) from the learned quality head; empty without one.
+    words: tuple[WordScore, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -71,15 +73,17 @@ class SentenceResult:
                 "source": self.source, "output": self.output, "status": self.status,
                 "reason": self.reason, "proposal": self.proposal, "score": self.score,
                 "edits": [e.to_dict() for e in self.edits],
-                "quality": self.quality, "flags": [f.to_dict() for f in self.flags]}
+                "quality": self.quality, "flags": [f.to_dict() for f in self.flags],
+                "words": [w.to_dict() for w in self.words]}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SentenceResult:
         edits = tuple(Edit.from_dict(e) for e in d.get("edits", []))
         flags = tuple(Flag.from_dict(f) for f in d.get("flags") or [])
+        words = tuple(WordScore.from_dict(w) for w in d.get("words") or [])
         return cls(d["index"], d["paragraph"], d["start"], d["end"], d["source"], d["output"],
                    d["status"], d.get("reason", ""), d.get("proposal", ""), d.get("score"), edits,
-                   d.get("quality"), flags)
+                   d.get("quality"), flags, words)
 
 
 @dataclass(frozen=True)
@@ -160,8 +164,9 @@ def join_results(results: Sequence[Result], endings: Sequence[str], name: str = 
         for s in result.sentences:
             edits = tuple(replace(e, start=e.start + offset, end=e.end + offset) for e in s.edits)
             flags = tuple(replace(f, start=f.start + offset, end=f.end + offset) for f in s.flags)
+            words = tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in s.words)
             sentences.append(replace(s, index=len(sentences), paragraph=base + s.paragraph, start=s.start + offset,
-                                     end=s.end + offset, edits=edits, flags=flags))
+                                     end=s.end + offset, edits=edits, flags=flags, words=words))
         if result.sentences:
             paragraph = sentences[-1].paragraph + 1
         for f in result.findings:  # source offsets move into the joined source text as target ones do

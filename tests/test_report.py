@@ -171,7 +171,7 @@ def test_json_document_shape() -> None:
     assert "日本語" in out and "🍕" in out  # ensure_ascii=False
     s = doc["results"][0]["sentences"][0]
     assert set(s) == {"index", "paragraph", "start", "end", "source", "output", "status", "reason",
-                      "proposal", "score", "edits", "quality", "flags"}
+                      "proposal", "score", "edits", "quality", "flags", "words"}
     assert s["edits"][0] == {"start": 10, "end": 14, "original": "suck", "replacement": "sucks",
                              "op": "replace", "kind": "agreement", "confidence": 0.9}
 

@@ -24,6 +24,9 @@ class Rewrite:
     # The quality estimate's evidence from the same forward pass, when the rewriter has it: log-probs of the
     # sentence's own tokens as the user's turn, and of keeping it as the answer (see keep_evidence).
     evidence: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    # The learned quality head's part of the estimate, from the same pass, when the model has a head
+    # (mtfix.model.quality_head.Estimate).
+    estimate: Any = None
 
 
 class Rewriter(Protocol):

@@ -35,6 +35,10 @@ class KeepPass:
     # Greedy's own token where it first leaves the answer, and its log-probability (-1 when it never does).
     next_token: int = -1
     next_logprob: float = 0.0
+    # With ``hidden_layers``: per layer asked for, the hidden states (float32 tensors [tokens, width]) at the
+    # answer's tokens and at the prompt span's tokens; the quality model's evidence.
+    answer_hidden: tuple[Any, ...] = ()
+    source_hidden: tuple[Any, ...] = ()
 
     @property
     def keep_score(self) -> float:
@@ -87,28 +91,48 @@ class KeptBatch:
 
 
 def keep_pass(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
-              spans: Sequence[tuple[int, int]] | None = None, shared: PrefixCache | None = None) -> list[KeepPass]:
+              spans: Sequence[tuple[int, int]] | None = None, shared: PrefixCache | None = None,
+              hidden_layers: Sequence[int] = ()) -> list[KeepPass]:
     """One batched forward pass over each prompt + answer, left-padded; logits only where answers are, and
     over each row's ``spans[row]`` of its prompt (start, end) when given: the quality estimate's evidence
     (the sentence's own tokens as the user's turn) then comes from the same pass.
 
     With ``shared`` (the prompts' common start), only what follows it is computed: the padding then sits
-    between the shared start and each row's own tokens, masked out."""
-    return _forced(model, prompts, answers, pad_id, spans, shared, False)[0]
+    between the shared start and each row's own tokens, masked out. ``hidden_layers`` (decoder layer
+    numbers from 1; the number of layers means the final, normed states) fill each pass's ``answer_hidden``
+    and ``source_hidden``."""
+    return _forced(model, prompts, answers, pad_id, spans, shared, False, hidden_layers)[0]
+
+
+def _hooks(model: Any, layers: Sequence[int], into: dict[int, Any]) -> list[Any]:
+    """Forward hooks keeping the output of each decoder layer in ``layers`` (from 1; the last is taken after
+    the final norm, as the head sees it) in ``into``; returns the handles to remove."""
+    body = model.model
+    handles = []
+    for n in layers:
+        if not 1 <= n <= len(body.layers):
+            raise ValueError(f"hidden layer {n}: the model has layers 1 to {len(body.layers)}")
+        module = body.norm if n == len(body.layers) else body.layers[n - 1]
+
+        def keep(_module: Any, _args: Any, output: Any, n: int = n) -> None:
+            into[n] = (output[0] if isinstance(output, tuple) else output).float()
+
+        handles.append(module.register_forward_hook(keep))
+    return handles
 
 
 def keep_pass_kept(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
-                   spans: Sequence[tuple[int, int]] | None = None,
-                   shared: PrefixCache | None = None) -> tuple[list[KeepPass], KeptBatch]:
+                   spans: Sequence[tuple[int, int]] | None = None, shared: PrefixCache | None = None,
+                   hidden_layers: Sequence[int] = ()) -> tuple[list[KeepPass], KeptBatch]:
     """:func:`keep_pass`, and its keys and values for :func:`continue_batch`."""
-    passes, kept = _forced(model, prompts, answers, pad_id, spans, shared, True)
+    passes, kept = _forced(model, prompts, answers, pad_id, spans, shared, True, hidden_layers)
     assert kept is not None
     return passes, kept
 
 
 def _forced(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int]], pad_id: int,
             spans: Sequence[tuple[int, int]] | None, shared: PrefixCache | None,
-            keep_cache: bool) -> tuple[list[KeepPass], KeptBatch | None]:
+            keep_cache: bool, hidden_layers: Sequence[int] = ()) -> tuple[list[KeepPass], KeptBatch | None]:
     import torch
     from transformers import DynamicCache
 
@@ -127,9 +151,15 @@ def _forced(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int
     keep = max(len(a) for a in answers) + 1
     if spans is not None:
         keep = max(keep, *(len(seq) - start + 1 for seq, (start, _end) in zip(seqs, spans)))
-    with torch.inference_mode():
-        logits = model(input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache,
-                       logits_to_keep=keep, use_cache=cache is not None).logits.float()
+    states: dict[int, Any] = {}
+    handles = _hooks(model, hidden_layers, states) if hidden_layers else []
+    try:
+        with torch.inference_mode():
+            logits = model(input_ids=ids, attention_mask=mask, position_ids=positions, cache=cache,
+                           logits_to_keep=keep, use_cache=cache is not None).logits.float()
+    finally:
+        for handle in handles:
+            handle.remove()
     logprobs = logits.log_softmax(-1)
     greedy = logits.argmax(-1)
     out = []
@@ -144,12 +174,18 @@ def _forced(model: Any, prompts: Sequence[list[int]], answers: Sequence[list[int
             next_token = int(greedy[row, first + agree])
             next_logprob = float(logprobs[row, first + agree, next_token])
         source: tuple[float, ...] = ()
+        width = ids.shape[1]  # the computed columns; the row's sequence ends in the last one
+        answer_hidden = tuple(states[n][row, width - len(answer):].clone() for n in hidden_layers)
+        source_hidden: tuple[Any, ...] = ()
         if spans is not None:
             start, end = spans[row]
             at = keep - len(seq) + start - 1  # kept column predicting the span's first token
             span = torch.tensor(seq[start:end], dtype=torch.long)
             source = tuple(logprobs[row, at:at + end - start].gather(-1, span.unsqueeze(-1)).squeeze(-1).tolist())
-        out.append(KeepPass(tuple(lp.tolist()), agree, source, next_token, next_logprob))
+            first_col = width - len(seq) + start
+            source_hidden = tuple(states[n][row, first_col:first_col + end - start].clone() for n in hidden_layers)
+        out.append(KeepPass(tuple(lp.tolist()), agree, source, next_token, next_logprob, answer_hidden,
+                            source_hidden))
     kept = None
     if keep_cache:
         kept = KeptBatch(cache, mask, [list(a) for a in answers], [len(p) for p in prompts])

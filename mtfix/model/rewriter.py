@@ -66,6 +66,16 @@ class TransformersRewriter:
         self.end_id = self.format.end_id
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.end_id
         self._shared: Any = None  # the system turn's keys and values (mtfix.model.decode.PrefixCache), on first use
+        # The learned quality head stored with the model (mtfix.model.quality_head), or None; with one, every
+        # keep pass keeps the hidden states it reads.
+        self.quality_head: Any = None
+        if spec.quality_head and spec.quality_dir is not None:
+            from mtfix.model.quality_head import QualityHead
+
+            try:
+                self.quality_head = QualityHead.load(spec.quality_dir, spec.quality_head)
+            except (OSError, KeyError, ValueError) as exc:
+                raise ModelError(f"cannot load the quality head of {spec.quality_dir}: {exc}") from None
 
     @property
     def shared(self) -> Any:
@@ -124,7 +134,9 @@ class TransformersRewriter:
         from mtfix.model.decode import continue_batch, keep_pass_kept
 
         prompts, answers, spans = self._pass_inputs(batch, batch)
-        keeps, kept = keep_pass_kept(self.model, prompts, answers, self.pad_id, spans, self.shared)
+        keeps, kept = keep_pass_kept(self.model, prompts, answers, self.pad_id, spans, self.shared,
+                                     self.hidden_layers)
+        estimates = self._estimates(batch, keeps)
         results: list[Rewrite | None] = [None] * len(batch)
         jobs = []
         threshold = self.config.skip_keep_score
@@ -134,10 +146,10 @@ class TransformersRewriter:
             evidence = (keep.source_logprobs, keep.logprobs)
             if keep.agree == len(answer) and budget >= len(answer):  # greedy would copy the sentence
                 results[row] = Rewrite(self._decode(answer), keep.keep_score, keep.keep_score, False,
-                                       evidence=evidence)
+                                       evidence=evidence, estimate=estimates[row])
             elif threshold is not None and keep.keep_score >= threshold:  # judged fluent: not generated
                 results[row] = Rewrite(s, keep.keep_score, keep.keep_score, False, skipped="fluent",
-                                       evidence=evidence)
+                                       evidence=evidence, estimate=estimates[row])
             else:
                 jobs.append((row, budget, keep))
         conts = continue_batch(self.model, kept, jobs, self.end_id, self.config.draft_tokens, self.pad_id)
@@ -147,7 +159,7 @@ class TransformersRewriter:
             ended = cont.tokens[-1:] == [self.end_id]
             score = sum(logprobs) / len(logprobs) if logprobs else 0.0
             results[row] = Rewrite(self._decode(cont.tokens), score, keep.keep_score, not ended,
-                                   evidence=(keep.source_logprobs, keep.logprobs))
+                                   evidence=(keep.source_logprobs, keep.logprobs), estimate=estimates[row])
         return [r for r in results if r is not None]
 
     def _decode(self, tokens: list[int]) -> str:
@@ -203,14 +215,56 @@ class TransformersRewriter:
         """The quality estimate's evidence, from one forward pass per batch: for each sentence, the
         log-probs of its own tokens as the user's turn (how fluent the model finds it) and of answering
         it with itself; None for a sentence the model does not take (empty, too long)."""
-        out: list[tuple[list[float], list[float]] | None] = [None] * len(sentences)
+        return [(list(k.source_logprobs), list(k.logprobs)) if k else None for k in self.keep_passes(sentences)]
+
+    @property
+    def hidden_layers(self) -> tuple[int, ...]:
+        """The decoder layers whose hidden states the keep pass keeps: those the quality head reads, else none."""
+        return self.quality_head.layers if self.quality_head is not None else ()
+
+    def _estimates(self, sentences: Sequence[str], keeps: Sequence[Any]) -> list[Any]:
+        """The quality head's :class:`~mtfix.model.quality_head.Estimate` of each sentence from its keep pass
+        (None without a head); the hidden states are not kept beyond this."""
+        head = self.quality_head
+        if head is None:
+            return [None] * len(sentences)
+        return [head.estimate(k, s, self.token_offsets(s)) if k is not None and k.answer_hidden else None
+                for s, k in zip(sentences, keeps)]
+
+    def estimates(self, sentences: Sequence[str]) -> list[tuple[Any, Any] | None]:
+        """For ``mtfix check``: (keep evidence, head estimate) of each sentence from one keep pass each, batched;
+        None for a sentence the model does not take."""
+        passes = self.keep_passes(sentences, self.hidden_layers)
+        heads = self._estimates(sentences, passes)
+        return [((tuple(k.source_logprobs), tuple(k.logprobs)), e) if k is not None else None
+                for k, e in zip(passes, heads)]
+
+    def token_offsets(self, text: str) -> list[tuple[int, int]] | None:
+        """Character spans of ``text``'s tokens as the answer holds them (without its end-of-turn token); None
+        when the tokenizer gives no offsets or its tokens are not the answer's."""
+        try:
+            enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        except (NotImplementedError, TypeError, ValueError):
+            return None
+        if list(enc["input_ids"]) != self.format.answer(text)[:-1]:
+            return None
+        return [(int(a), int(b)) for a, b in enc["offset_mapping"]]
+
+    def keep_passes(self, sentences: Sequence[str], hidden_layers: Sequence[int] = ()) -> list[Any]:
+        """The keep pass (:class:`mtfix.model.decode.KeepPass`) of each sentence answered with itself, batched
+        by length, with the hidden states of ``hidden_layers``; None for a sentence the model does not take."""
+        from mtfix.model.decode import keep_pass
+
+        out: list[Any] = [None] * len(sentences)
         lengths = self._token_lengths(sentences)
         todo = [i for i, (s, n) in enumerate(zip(sentences, lengths))
                 if s.strip() and 0 < n <= self.config.max_input_tokens]
         for idx in self._batches(todo, lengths):
             batch = [sentences[i] for i in idx]
-            for i, keep in zip(idx, self._forced(batch, batch)):
-                out[i] = (list(keep.source_logprobs), list(keep.logprobs))
+            prompts, answers, spans = self._pass_inputs(batch, batch)
+            for i, keep in zip(idx, keep_pass(self.model, prompts, answers, self.pad_id, spans, self.shared,
+                                              hidden_layers)):
+                out[i] = keep
         return out
 
 

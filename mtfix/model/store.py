@@ -39,6 +39,9 @@ class ModelSpec:
     prompt: dict | None = None  # the prompt recipe stored with the model; None = built-in default
     levels: dict | None = None  # gate settings per level, tuned for this model; None = built-in LEVELS
     quality: dict | None = None  # the quality estimate's calibration for this model (mtfix.model.quality); None = none
+    # The learned quality head's settings (mtfix.model.quality_head) and the folder holding its tensors.
+    quality_head: dict | None = None
+    quality_dir: Path | None = None
 
 
 def cache_dir() -> Path:
@@ -190,11 +193,11 @@ def resolve(model: str | os.PathLike[str] | None = None) -> ModelSpec:
         else:
             base = base_model_dir()
         return ModelSpec(meta.get("model_id", path.name), rev, base, path, meta.get("prompt"),
-                         meta.get("levels"), meta.get("quality"))
+                         meta.get("levels"), meta.get("quality"), meta.get("quality_head"), path)
     if (path / "config.json").is_file():
         rev = meta.get("revision") or _dir_revision(path)
         return ModelSpec(meta.get("model_id", path.name), rev, path, None, meta.get("prompt"), meta.get("levels"),
-                         meta.get("quality"))
+                         meta.get("quality"), meta.get("quality_head"), path)
     raise ModelError(f"{path} holds neither config.json nor adapter_config.json: not a model directory")
 
 

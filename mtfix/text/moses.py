@@ -34,6 +34,15 @@ def tokenizer() -> Callable[[str], str]:
     return tok
 
 
+def word_tokenizer() -> Callable[[str], list[str]]:
+    """Plain text -> its words as MLQE-PE's word labels count them (plain Moses: ``don 't``, not ``do n't``)."""
+    moses = _moses().MosesTokenizer("en")
+
+    def words(text: str) -> list[str]:
+        return list(moses.tokenize(text, escape=False, aggressive_dash_splits=False))
+    return words
+
+
 def _moses() -> Any:
     try:
         import sacremoses

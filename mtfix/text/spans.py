@@ -37,3 +37,22 @@ class Flag:
         d = {k: v for k, v in d.items() if k in names}
         d.setdefault("word", "")
         return cls(**d)
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """One word of a sentence as the learned quality head reads it (mtfix.model.quality_head): ``p_bad`` is
+    the calibrated probability that a post-editor would change or delete it; ``ok`` is False at or above the
+    model's cut (the word is shown as suspect)."""
+
+    start: int  # code-point offsets into the document (or sentence, with offset=0)
+    end: int
+    ok: bool
+    p_bad: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "ok": self.ok, "p_bad": self.p_bad}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WordScore:
+        return cls(int(d["start"]), int(d["end"]), bool(d["ok"]), float(d["p_bad"]))
