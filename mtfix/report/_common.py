@@ -11,6 +11,7 @@ from mtfix.checks.finding import Finding
 from mtfix.config import LOW_QUALITY
 from mtfix.result import Result, SentenceResult
 from mtfix.text.diff import Edit
+from mtfix.text.spans import WordScore
 
 STDIN_NAME = "<stdin>"
 
@@ -23,12 +24,14 @@ ANSI = {
     "dim": "\x1b[2m",
     "bold": "\x1b[1m",
     "finding": "\x1b[35;4m",  # magenta, underlined: a span a bilingual check found something in
+    "suspect": "\x1b[33;4m",  # yellow, underlined: a word the quality head expects a post-editor to change
 }
 RESET = "\x1b[0m"
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 # wdiff-style markers used when colour is off.
-MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}"), "finding": ("[!", "!]")}
+MARKERS = {"del": ("[-", "-]"), "ins": ("{+", "+}"), "finding": ("[!", "!]"), "suspect": ("[?", "?]")}
+SUSPECTS_LISTED = 5  # suspect words named in a sentence's note, the likeliest first
 # Line breaks of every kind (what str.splitlines() breaks at), for flattening text onto one line.
 _BREAKS = re.compile(r"(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])+")
 
@@ -112,7 +115,7 @@ def summary_line(results: Sequence[Result]) -> str:
         line += f", {plural(n_flags, 'untranslated word')}"
     if n_low:
         line += f", {n_low} low quality"
-    return line + findings_summary(results)
+    return line + suspects_summary(results) + findings_summary(results)
 
 
 def is_low_quality(s: SentenceResult) -> bool:
@@ -129,7 +132,53 @@ def sentence_notes(s: SentenceResult) -> list[str]:
         what = f.word if f.cyrillic in ("", f.word) else f"{f.word} = {f.cyrillic}"
         lemma = f" ({f.lemma})" if f.lemma and f.lemma != f.cyrillic.lower() else ""
         notes.append(f"{f.kind}: {what}{lemma}")
+    suspects = suspect_words(s)
+    if suspects:
+        notes.append(suspect_note(s, suspects))
     return notes
+
+
+# --- suspect words of the learned quality head ------------------------------------------------
+
+def suspect_words(s: SentenceResult) -> tuple[WordScore, ...]:
+    """The words of ``s`` the quality head marks suspect (``ok`` False, a non-empty span inside the
+    sentence), in text order; none when a rewrite touched the sentence (it has edits): there the edits
+    already show where to look."""
+    if s.edits:
+        return ()
+    return tuple(sorted((w for w in s.words if not w.ok and s.start <= w.start < w.end <= s.end),
+                        key=lambda w: (w.start, w.end)))
+
+
+def suspect_note(s: SentenceResult, suspects: Sequence[WordScore]) -> str:
+    """``suspect: word (0.61), other (0.55)``: the likeliest :data:`SUSPECTS_LISTED` of ``suspects`` (words of
+    ``s``) with their P(BAD), then ``+N more`` when there are others. Not sanitized."""
+    ranked = sorted(suspects, key=lambda w: (-w.p_bad, w.start))
+    parts = [f"{one_line(s.source[w.start - s.start:w.end - s.start])} ({w.p_bad:.2f})"
+             for w in ranked[:SUSPECTS_LISTED]]
+    if len(ranked) > SUSPECTS_LISTED:
+        parts.append(f"+{len(ranked) - SUSPECTS_LISTED} more")
+    return "suspect: " + ", ".join(parts)
+
+
+def has_words(results: Sequence[Result]) -> bool:
+    """Some sentence carries word scores (the quality head ran): the summaries then count suspect words."""
+    return any(s.words for r in results for s in r.sentences)
+
+
+def suspects_summary(results: Sequence[Result]) -> str:
+    """``, 3 suspect words`` (those shown: in sentences without edits); "" unless :func:`has_words`."""
+    if not has_words(results):
+        return ""
+    return ", " + plural(sum(len(suspect_words(s)) for r in results for s in r.sentences), "suspect word")
+
+
+def marked_suspects(s: SentenceResult, findings: Iterable[Finding] = ()) -> tuple[WordScore, ...]:
+    """The :func:`suspect_words` of ``s`` to mark in its text: those overlapping none of its flags and
+    none of the target spans of ``findings`` (their markup wins; marks never nest)."""
+    taken = [(f.start, f.end) for f in s.flags]
+    taken += [(f.start, f.end) for f in findings if f.start is not None and f.end is not None]
+    return tuple(w for w in suspect_words(s) if not any(a < w.end and b > w.start for a, b in taken if b > a))
 
 
 # --- findings of the bilingual checks ---------------------------------------------------------
@@ -213,6 +262,31 @@ def marked_parts(text: str, base: int, findings: Iterable[Finding]) -> list[tupl
         while j < len(text) and inside[j] == inside[i]:
             j += 1
         out.append((text[i:j], inside[i]))
+        i = j
+    return out
+
+
+def marked_kinds(text: str, base: int, findings: Iterable[Finding],
+                 suspects: Iterable[WordScore] = ()) -> list[tuple[str, str | None]]:
+    """``text`` (found at offset ``base`` of the document) cut into runs, each with ``"finding"`` where it
+    lies in a target span of ``findings``, ``"suspect"`` where in one of ``suspects`` and not in a finding,
+    else None. Joined, the runs give ``text`` back; with no suspects, the runs of :func:`marked_parts`."""
+    kind: list[str | None] = [None] * len(text)
+    for w in suspects:
+        for i in range(max(w.start - base, 0), min(w.end - base, len(text))):
+            kind[i] = "suspect"
+    i = 0
+    for part, inside in marked_parts(text, base, findings):
+        if inside:
+            kind[i:i + len(part)] = ["finding"] * len(part)
+        i += len(part)
+    out: list[tuple[str, str | None]] = []
+    i = 0
+    while i < len(text):
+        j = i
+        while j < len(text) and kind[j] == kind[i]:
+            j += 1
+        out.append((text[i:j], kind[i]))
         i = j
     return out
 

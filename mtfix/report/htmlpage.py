@@ -10,8 +10,11 @@ The results are embedded as JSON (``Result.to_dict()``, escaped so that no ``</s
 settings, and the source text a result was checked against) is static HTML. The findings of the bilingual
 checks are marked on their target spans and listed under their sentence (or, without a target span,
 under the document's heading) by review.js; with any, the header counts them and the toolbar gains a
-"findings only" filter. In the page, an edit is addressed by its document's position in the page
-(``section[data-doc]``) and its position in ``Result.edits`` (``[data-e]``), both from 0.
+"findings only" filter. Where sentences carry word scores of the learned quality head, review.js marks the
+suspect words of each sentence without edits (dotted underline, P(BAD) on hover) and names them in its
+notes; the header then counts them and the legend shows the mark. In the page, an edit is addressed by its
+document's position in the page (``section[data-doc]``) and its position in ``Result.edits``
+(``[data-e]``), both from 0.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from importlib import resources
 from typing import Any
 
 from mtfix.config import LOW_QUALITY
-from mtfix.report._common import counts, display_name, is_bilingual, plural
+from mtfix.report._common import counts, display_name, has_words, is_bilingual, plural, suspect_words
 from mtfix.report.jsonio import _strict
 from mtfix.result import Result, SentenceResult, Signature
 
@@ -139,9 +142,11 @@ _LEGEND = ('<p class="legend"><span><del class="e st0">deleted</del> <ins class=
            'suggested (dashed: undecided)</span> '
            '<span><ins class="e st1">accepted</ins></span> <span><span class="e st2">rejected</span> '
            '(original kept)</span> <span><span class="caret">‸</span> insertion point</span> '
-           '<span><mark class="flag">flagged words</mark></span> '
+           '<span><mark class="flag">flagged words</mark></span> {suspect}'
            '<span>⚑ flagged sentence (left stripe)</span> <span>✎ edited by hand</span> '
            '{findings}<span>Undecided edits are left out of the export.</span></p>')
+_LEGEND_SUSPECT = ('<span><mark class="suspect">suspect words</mark> of a sentence no edit touched '
+                  '(P(BAD) on hover)</span> ')
 _LEGEND_FINDINGS = ('<span><mark class="finding finding-error">finding</mark> of a check against the source '
                     '(solid: error, dashed: warning, dotted: info)</span> ')
 
@@ -165,6 +170,8 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
                     (("Documents", c.documents, ""), ("Sentences", c.sentences, ""), ("Changed", c.changed, ""),
                      ("Edits", c.edits, ""), ("Flagged", flagged, ' id="mtfix-flagged"'),
                      ("Rejected", c.rejected, ""), ("Low score", low, ""))
+                    + ((("Suspect words", sum(len(suspect_words(s)) for r in results for s in r.sentences), ""),)
+                       if has_words(results) else ())
                     + ((("Findings", sum(len(r.findings) for r in results), ' id="mtfix-findings"'),)
                        if bilingual else ()))
     meta = "".join(f'<p class="meta">Model <code>{escape(sig.model)}</code> · revision '
@@ -179,7 +186,8 @@ def page(results: Sequence[Result], data: Sequence[dict[str, Any]]) -> str:
     data = _script_json(payload)
     docs = "\n".join(_document(k, r, bilingual) for k, r in enumerate(results))
     toolbar = _TOOLBAR.replace("{filters}", _FILTERS if bilingual else "", 1)
-    legend = _LEGEND.replace("{findings}", _LEGEND_FINDINGS if bilingual else "", 1)
+    legend = (_LEGEND.replace("{suspect}", _LEGEND_SUSPECT if has_words(results) else "", 1)
+              .replace("{findings}", _LEGEND_FINDINGS if bilingual else "", 1))
     if not results:
         docs = '<p class="empty">No documents.</p>'
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

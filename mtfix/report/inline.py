@@ -8,7 +8,8 @@ from mtfix.report._common import (
     MARKERS,
     finding_note,
     indexed_edits,
-    marked_parts,
+    marked_kinds,
+    marked_suspects,
     one_line,
     place_findings,
     sanitize,
@@ -19,6 +20,7 @@ from mtfix.report._common import (
 )
 from mtfix.result import Result, SentenceResult
 from mtfix.text.diff import Edit
+from mtfix.text.spans import WordScore
 
 # Line breaks and tabs are part of the layout; every other control character is neutralised.
 _KEEP = "\n\r\t"
@@ -32,22 +34,25 @@ def _mark(text: str, kind: str, color: bool) -> str:
     return f"{left}{text}{right}"
 
 
-def _equal(text: str, base: int, findings: Sequence[Finding], color: bool) -> str:
-    """Unchanged text at offset ``base``, the parts in a finding's target span marked ``[!...!]``."""
-    if not findings:
+def _equal(text: str, base: int, findings: Sequence[Finding], suspects: Sequence[WordScore], color: bool) -> str:
+    """Unchanged text at offset ``base``, the parts in a finding's target span marked ``[!...!]``, the
+    suspect words ``[?...?]``."""
+    if not findings and not suspects:
         return sanitize(text, _KEEP)
-    return "".join(_mark(part, "finding", color) if inside else sanitize(part, _KEEP)
-                   for part, inside in marked_parts(text, base, findings))
+    return "".join(_mark(part, kind, color) if kind else sanitize(part, _KEEP)
+                   for part, kind in marked_kinds(text, base, findings, suspects))
 
 
 def _sentence(r: Result, s: SentenceResult, edits: list[tuple[int, Edit]], findings: Sequence[Finding],
               color: bool) -> list[str]:
-    """The sentence with its changes and finding spans marked, then its notes (``⟨...⟩``, one per note)."""
+    """The sentence with its changes, finding spans and suspect words marked, then its notes (``⟨...⟩``, one
+    per note)."""
     out: list[str] = []
+    suspects = marked_suspects(s, findings)
     pos = s.start
     for seg in segments(r.source[s.start:s.end], s.start, edits):
         if seg.kind == "equal":
-            out.append(_equal(seg.text, pos, findings, color))
+            out.append(_equal(seg.text, pos, findings, suspects, color))
         else:
             out.append(_mark(seg.text, "del" if seg.kind == "delete" else "ins", color))
         if seg.kind != "insert":
@@ -88,7 +93,8 @@ def render_inline(results: Sequence[Result], *, color: bool = False, width: int 
     With a source text, a ``source:`` line before the document; each finding of the bilingual checks is a
     ``⟨! kind (severity): message → suggestion: ...⟩`` note after its sentence (or, without a target span,
     a line after the document), and its span is marked ``[!...!]`` (ANSI: magenta underline) where the
-    text is unchanged."""
+    text is unchanged. In a sentence without edits, the words the quality head finds suspect are marked
+    ``[?...?]`` (ANSI: yellow underline) and named in a ``⟨suspect: word (0.61)⟩`` note."""
     out: list[str] = []
     for r in results:
         if out and not out[-1].endswith("\n"):

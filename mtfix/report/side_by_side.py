@@ -13,7 +13,8 @@ from mtfix.report._common import (
     display_name,
     finding_note,
     indexed_edits,
-    marked_parts,
+    marked_kinds,
+    marked_suspects,
     one_line,
     place_findings,
     render_cells,
@@ -27,6 +28,7 @@ from mtfix.report._common import (
 )
 from mtfix.result import Result, SentenceResult
 from mtfix.text.diff import Edit
+from mtfix.text.spans import WordScore
 
 SEP = " │ "
 MIN_COLUMN = 8
@@ -45,24 +47,29 @@ def _styled(text: str, kind: str, color: bool) -> list[Cell]:
     return cells(left) + cells(text) + cells(right)
 
 
-def _marked(text: str, base: int, findings: Sequence[Finding], color: bool) -> list[Cell]:
-    """Unchanged original text, the parts in a finding's target span marked (``[!...!]`` without colour)."""
+def _marked(text: str, base: int, findings: Sequence[Finding], suspects: Sequence[WordScore],
+            color: bool) -> list[Cell]:
+    """Unchanged original text, the parts in a finding's target span marked (``[!...!]`` without colour),
+    and the suspect words (``[?...?]``)."""
     out: list[Cell] = []
-    for part, inside in marked_parts(text, base, findings):
-        out += _styled(part, "finding", color) if inside else cells(_display(part))
+    for part, kind in marked_kinds(text, base, findings, suspects):
+        out += _styled(part, kind, color) if kind else cells(_display(part))
     return out
 
 
 def _columns(s: SentenceResult, edits: list[tuple[int, Edit]], color: bool,
              findings: Sequence[Finding] = ()) -> tuple[list[Cell], list[Cell]]:
     """The original (left) and corrected (right) cells of ``s``. Findings' target spans are marked on the
-    left where the text is unchanged; where they meet a deletion the edit's markup wins."""
+    left where the text is unchanged; where they meet a deletion the edit's markup wins. Suspect words are
+    marked on the left in a sentence without edits, where no flag or finding is."""
     left: list[Cell] = []
     right: list[Cell] = []
+    suspects = marked_suspects(s, findings)
     pos = s.start
     for seg in segments(s.source, s.start, edits):
         if seg.kind == "equal":
-            left += _marked(seg.text, pos, findings, color) if findings else cells(_display(seg.text))
+            left += _marked(seg.text, pos, findings, suspects, color) if findings or suspects \
+                else cells(_display(seg.text))
             right += cells(_display(seg.text))
         elif seg.kind == "delete":
             left += _styled(seg.text, "del", color)
@@ -149,7 +156,9 @@ def render_side_by_side(results: Sequence[Result], *, color: bool = False,
 
     With a source text, a ``source:`` line under the heading; each finding of the bilingual checks is a
     ``! kind (severity): message → suggestion: ...`` note under its sentence's original (or, without a
-    target span, under the document), and its span is marked in the original where no edit is shown."""
+    target span, under the document), and its span is marked in the original where no edit is shown. In a
+    sentence without edits, the words the quality head finds suspect are marked ``[?...?]`` (ANSI: yellow
+    underline) in the original and named in the sentence's note (``suspect: word (0.61)``)."""
     if width is None:
         width = shutil.get_terminal_size().columns
     width = max(width, len(SEP) + 2)

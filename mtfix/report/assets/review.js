@@ -10,7 +10,11 @@
 
    Findings (r.findings, from the bilingual checks) are shown, never decided: each goes under the first
    sentence its target span overlaps (placeFindings, the rule of mtfix.report._common.place_findings),
-   the others under the document's heading. */
+   the others under the document's heading.
+
+   Suspect words (s.words with ok false, from the learned quality head) are marked only in sentences
+   without edits, and not where a flag or a finding is (their marks win), by the rules of
+   mtfix.report._common.suspect_words and marked_suspects; the sentence's notes name the likeliest five. */
 (function () {
   'use strict';
   var t0 = performance.now();
@@ -97,6 +101,25 @@
       (f.suggestion ? ' · dictionary: ' + f.suggestion + ' (' + Number(f.suggestionConfidence).toFixed(2) + ')' : '');
   }
 
+  /* The suspect words of sentence s in text order (none when it has edits), as suspect_words in Python. */
+  function suspectWords(s) {
+    if ((s.edits || []).length) return [];
+    return (s.words || []).filter(function (w) {
+      return !w.ok && s.start <= w.start && w.start < w.end && w.end <= s.end;
+    }).sort(function (x, y) { return x.start - y.start || x.end - y.end; });
+  }
+
+  /* "suspect: word (0.61), other (0.55)": the likeliest SUSPECTS_LISTED, then "+N more". */
+  var SUSPECTS_LISTED = 5;
+  function suspectNote(D, rec) {
+    var ranked = rec.suspects.slice().sort(function (x, y) { return y.p - x.p || x.u0 - y.u0; });
+    var parts = ranked.slice(0, SUSPECTS_LISTED).map(function (w) {
+      return D.src.slice(w.u0, w.u1) + ' (' + w.p.toFixed(2) + ')';
+    });
+    if (ranked.length > SUSPECTS_LISTED) parts.push('+' + (ranked.length - SUSPECTS_LISTED) + ' more');
+    return 'suspect: ' + parts.join(', ');
+  }
+
   function buildDoc(k, r) {
     var src = r.source || '', conv = offsetMap(src), sents = r.sentences || [];
     var nE = 0, i, j;
@@ -114,7 +137,8 @@
     for (i = 0; i < sents.length; i++) {
       var s = sents[i], edits = s.edits || [];
       var rec = {s: s, u0: conv(s.start), u1: conv(s.end), e0: e, e1: e + edits.length,
-        para: i > 0 && s.paragraph !== prevPara, flagged: isFlagged(s), flags: null, findings: null};
+        para: i > 0 && s.paragraph !== prevPara, flagged: isFlagged(s), flags: null, findings: null,
+        suspects: null, words: null};
       prevPara = s.paragraph;
       if (src.slice(rec.u0, rec.u1) !== s.source) D.errors.push('sentence ' + (i + 1) + ' does not match the text');
       if (s.flags && s.flags.length) {
@@ -128,6 +152,17 @@
         rec.findings = placed.per[i].map(function (f) {
           return {u0: Math.max(rec.u0, conv(f.start)), u1: Math.min(rec.u1, conv(f.end)), f: f};
         });
+      }
+      var sus = suspectWords(s);
+      if (sus.length) {
+        /* marked only where no flag and no finding of the sentence is (code points, like the data) */
+        var taken = (s.flags || []).concat(placed.per[i]).filter(function (f) { return f.end > f.start; });
+        rec.suspects = sus.map(function (w) {
+          return {u0: Math.max(rec.u0, conv(w.start)), u1: Math.min(rec.u1, conv(w.end)), p: Number(w.p_bad),
+            free: !taken.some(function (f) { return f.start < w.end && f.end > w.start; })};
+        });
+        rec.words = rec.suspects.filter(function (w) { return w.free; });
+        if (!rec.words.length) rec.words = null;
       }
       for (j = 0; j < edits.length; j++, e++) {
         var ed = edits[j];
@@ -377,12 +412,13 @@
 
   var SEVERITY_RANK = {error: 0, warning: 1, info: 2};
 
-  /* The original text [a, b) of a sentence, escaped, with its flagged words (mark.flag) and the target
-     spans of its findings (mark.finding, the gravest severity's class) marked. */
+  /* The original text [a, b) of a sentence, escaped, with its flagged words (mark.flag), the target
+     spans of its findings (mark.finding, the gravest severity's class) and its suspect words (mark.suspect,
+     P(BAD) on hover) marked. */
   function textWithFlags(D, rec, a, b) {
-    if (!rec.flags && !rec.findings) return esc(D.src.slice(a, b));
-    var flags = rec.flags || [], found = rec.findings || [], pts = [a, b];
-    flags.concat(found).forEach(function (f) {
+    if (!rec.flags && !rec.findings && !rec.words) return esc(D.src.slice(a, b));
+    var flags = rec.flags || [], found = rec.findings || [], words = rec.words || [], pts = [a, b];
+    flags.concat(found, words).forEach(function (f) {
       if (f.u0 > a && f.u0 < b) pts.push(f.u0);
       if (f.u1 > a && f.u1 < b) pts.push(f.u1);
     });
@@ -392,8 +428,12 @@
     for (var j = 0; j + 1 < pts.length; j++) {
       var x = pts[j], y = pts[j + 1];
       if (x === y) continue;
-      var on = flags.filter(covers(x, y)), fon = found.filter(covers(x, y));
+      var on = flags.filter(covers(x, y)), fon = found.filter(covers(x, y)), won = words.filter(covers(x, y));
       var t = esc(D.src.slice(x, y));
+      if (won.length && !on.length && !fon.length) {
+        var p = Math.max.apply(null, won.map(function (w) { return w.p; }));
+        t = '<mark class="suspect" title="P(BAD) ' + p.toFixed(2) + '">' + t + '</mark>';
+      }
       if (on.length) {
         t = '<mark class="flag" title="' + esc(on.map(flagTitle).join('; ')) + '">' + t + '</mark>';
       }
@@ -487,6 +527,10 @@
     if (rec.findings) {
       rec.findings.forEach(function (g) { out += findingBadge(D, g.f); });
     }
+    if (rec.suspects) {
+      out += '<span class="badge suspect" title="words the quality head expects a post-editor to change, ' +
+        'with P(BAD)"><b aria-hidden="true">?</b> ' + esc(suspectNote(D, rec)) + '</span>';
+    }
     if (s.status === 'rejected' && s.proposal && s.proposal !== s.source) {
       out += '<details><summary>Model proposal</summary><div class="proposal">' + esc(s.proposal) + '</div></details>';
     }
@@ -554,7 +598,7 @@
     var h = 0, perLine = Math.max(20, colW / charW);
     for (var i = c * CHUNK; i < Math.min(D.nS, (c + 1) * CHUNK); i++) {
       var rec = D.S[i], len = rec.u1 - rec.u0;
-      h += Math.ceil(len / perLine) * 25 + 16 + (rec.para ? 20 : 0) + (rec.flagged ? 26 : 0);
+      h += Math.ceil(len / perLine) * 25 + 16 + (rec.para ? 20 : 0) + (rec.flagged || rec.suspects ? 26 : 0);
     }
     return Math.max(h, 40);
   }
