@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -113,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, metavar="NAME|DIR", help="the model whose forward pass scores quality")
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    ranking = p.add_argument_group("ranking by quality (the data-cleaning use; -f text, json or jsonl)")
+    ranking.add_argument("--below", type=_fraction, default=None, metavar="X",
+                         help="list only the sentences whose quality estimate is below X (0-1), worst first")
+    ranking.add_argument("--worst", type=_positive, default=None, metavar="N",
+                         help="list only the N sentences of lowest quality, worst first (with --below: of those)")
     group = _source_options(p, apply=False)
     group.add_argument("--fail-on", choices=("error", "warning", "info"), default=None, metavar="SEVERITY",
                        help="exit with status 3 when a bilingual finding of this severity or worse exists "
@@ -246,6 +252,16 @@ def _unit(value: str) -> float:
     return number
 
 
+def _fraction(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}")
+    return number
+
+
 def _positive(value: str) -> int:
     try:
         number = int(value)
@@ -338,10 +354,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ImportError as exc:
         raise UsageError(str(exc)) from None
     opts = _batch_options(args, names, fmt)
-    from mtfix.report import render
-
+    if args.below is not None or args.worst is not None:
+        opts = _ranking(args, opts)
     batch = Batch(checker, opts, report_error, lambda n, _total: bar.advance(n, total),
-                  render=lambda rs: render(checker.seen(rs), fmt, color=opts.color, width=opts.width))
+                  render=_check_render(args, checker, opts, fmt))
     try:
         if args.output:
             batch.to_file(names, args.output)
@@ -353,6 +369,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     if status == EXIT_OK and args.fail_on and checker.found(args.fail_on):
         return EXIT_FINDINGS
     return status
+
+
+def _ranking(args: argparse.Namespace, opts: Any) -> Any:
+    """The batch options of ``check --below/--worst``: every unit is kept until the end to be ranked."""
+    if args.format not in ("text", "flags", "json", "jsonl"):
+        raise UsageError(f"--below and --worst list sentences; use -f text, json or jsonl, not {args.format}")
+    return dataclasses.replace(opts, fmt="json")  # not a streaming format: the ranking needs every unit
+
+
+def _check_render(args: argparse.Namespace, checker: Any, opts: Any, fmt: str) -> Any:
+    """How ``mtfix check`` renders what it checked: the chosen view, or the quality ranking."""
+    from mtfix.report import render
+
+    if args.below is None and args.worst is None:
+        return lambda rs: render(checker.seen(rs), fmt, color=opts.color, width=opts.width)
+    from mtfix.report.ranked import render_ranked
+
+    return lambda rs: render_ranked(checker.seen(rs), args.format, below=args.below, worst=args.worst,
+                                    lines=opts.lines, color=opts.color)
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
