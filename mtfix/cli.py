@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     _speed_options(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     ranking = p.add_argument_group("ranking by quality (the data-cleaning use; -f text, json or jsonl)")
-    ranking.add_argument("--below", type=_fraction, default=None, metavar="X",
+    ranking.add_argument("--below", type=_unit, default=None, metavar="X",
                          help="list only the sentences whose quality estimate is below X (0-1), worst first")
     ranking.add_argument("--worst", type=_positive, default=None, metavar="N",
                          help="list only the N sentences of lowest quality, worst first (with --below: of those)")
@@ -243,16 +243,6 @@ def _rule_options(p: Any) -> None:
 
 
 def _unit(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got {value!r}")
-    return number
-
-
-def _fraction(value: str) -> float:
     try:
         number = float(value)
     except ValueError:

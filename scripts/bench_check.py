@@ -4,7 +4,9 @@
 
 Draws N lines (seeded) across the 23 system outputs, loads the default model (not timed), then times
 Corrector.check_batch on them: once for the untranslated-word flags alone, once for the whole check
-(flags + the forward pass for quality). Prints sentences per second; nothing is asserted.
+(flags + the forward pass for quality), and, when the model has a learned quality head, the whole check
+again without it (the hand-feature estimate of mtfix.model.quality: no hidden states kept, no words
+scored), in the same run. Prints sentences per second; nothing is asserted.
 """
 from __future__ import annotations
 
@@ -43,10 +45,18 @@ def main() -> None:
     results = corrector.check_batch(lines, [str(i) for i in range(len(lines))])
     check_s = time.perf_counter() - t0
     low = sum(s.quality is not None and s.quality < 0.5 for r in results for s in r.sentences)
-    print(f"{len(lines)} lines, {n_sents} sentences; {n_flags} untranslated words, {low} low-quality sentences")
+    suspect = sum(not w.ok for r in results for s in r.sentences for w in s.words)
+    print(f"{len(lines)} lines, {n_sents} sentences; {n_flags} untranslated words, {low} low-quality sentences, "
+          f"{suspect} suspect words")
     print(f"flags only:            {n_sents / flags_s:8.1f} sentences/s")
-    print(f"check (flags+quality): {n_sents / check_s:8.1f} sentences/s  "
-          f"(batch {args.batch_size}, threads {args.threads or 'all'})")
+    head = getattr(corrector.rewriter, "quality_head", None)
+    label = "check (flags+quality head)" if head is not None else "check (flags+quality)"
+    print(f"{label:27}{n_sents / check_s:8.1f} sentences/s  (batch {args.batch_size}, threads {args.threads or 'all'})")
+    if head is not None:
+        corrector.rewriter.quality_head = None  # the hand-feature estimate alone, as before the head
+        t0 = time.perf_counter()
+        corrector.check_batch(lines, [str(i) for i in range(len(lines))])
+        print(f"{'check without the head':27}{n_sents / (time.perf_counter() - t0):8.1f} sentences/s")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from mtfix.model.rewriter import Rewrite
 from mtfix.pipeline import Corrector
@@ -95,3 +96,18 @@ class SlowOn:
             return fix_agreement(sentence)
 
         return Corrector(rewriter=FakeRewriter(fn))
+
+
+def cli_runner(monkeypatch: Any, capsys: Any, make: Callable[[], Corrector]) -> Callable[..., tuple[int, str, str]]:
+    """``call(*args) -> (exit status, stdout, stderr)`` of ``mtfix ARGS`` with every command's Corrector built
+    by ``make`` (a fake model); for the CLI tests' ``run`` fixtures."""
+    from mtfix import cli
+
+    monkeypatch.setattr(cli, "_corrector", lambda args: make())
+
+    def call(*args: str) -> tuple[int, str, str]:
+        rc = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    return call

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import FakeRewriter, fix_agreement
+from fakes import FakeRewriter, cli_runner, fix_agreement
 
 from mtfix import cli
 from mtfix.checks import Consistency, Glossary
@@ -161,14 +161,7 @@ def test_flags_fall_back_to_the_cognates_rendering() -> None:
 
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(rewriter=FakeRewriter(swap_term), config=CONFIG))
-
-    def call(*args: str) -> tuple[int, str, str]:
-        rc = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return call
+    return cli_runner(monkeypatch, capsys, lambda: Corrector(rewriter=FakeRewriter(swap_term), config=CONFIG))
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import FakeRewriter
+from fakes import FakeRewriter, cli_runner
 
-from mtfix import cli
 from mtfix.config import DEFAULT
 from mtfix.formats import FileOptions, FormatError, read
 from mtfix.pipeline import Corrector
@@ -175,14 +174,7 @@ SUFFIX = {"xliff": "xlf"}
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     config = DEFAULT.with_(spelling=False, cognates=False)
-    monkeypatch.setattr(cli, "_corrector", lambda args: Corrector(rewriter=FakeRewriter(lambda s: s), config=config))
-
-    def call(*args: str) -> tuple[int, str, str]:
-        rc = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return call
+    return cli_runner(monkeypatch, capsys, lambda: Corrector(rewriter=FakeRewriter(lambda s: s), config=config))
 
 
 def write_fixture(tmp_path: Path, fmt: str) -> tuple[Path, list[str]]:

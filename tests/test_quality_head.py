@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import FakeRewriter, fix_agreement
+from fakes import FakeRewriter, cli_runner, fix_agreement
 
 from mtfix import cli
 from mtfix.config import DEFAULT
@@ -148,14 +148,7 @@ class Scored(Corrector):
 @pytest.fixture
 def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
     config = DEFAULT.with_(spelling=False, cognates=False)
-    monkeypatch.setattr(cli, "_corrector", lambda args: Scored(rewriter=FakeRewriter(fix_agreement), config=config))
-
-    def call(*args: str) -> tuple[int, str, str]:
-        rc = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    return call
+    return cli_runner(monkeypatch, capsys, lambda: Scored(rewriter=FakeRewriter(fix_agreement), config=config))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mtfix.checks.finding import Finding
 from mtfix.config import LOW_QUALITY
@@ -255,15 +256,7 @@ def marked_parts(text: str, base: int, findings: Iterable[Finding]) -> list[tupl
             continue
         for i in range(max(f.start - base, 0), min(f.end - base, len(text))):
             inside[i] = True
-    out: list[tuple[str, bool]] = []
-    i = 0
-    while i < len(text):
-        j = i
-        while j < len(text) and inside[j] == inside[i]:
-            j += 1
-        out.append((text[i:j], inside[i]))
-        i = j
-    return out
+    return _runs(text, inside)
 
 
 def marked_kinds(text: str, base: int, findings: Iterable[Finding],
@@ -280,13 +273,18 @@ def marked_kinds(text: str, base: int, findings: Iterable[Finding],
         if inside:
             kind[i:i + len(part)] = ["finding"] * len(part)
         i += len(part)
-    out: list[tuple[str, str | None]] = []
+    return _runs(text, kind)
+
+
+def _runs(text: str, labels: Sequence[Any]) -> list[tuple[str, Any]]:
+    """``text`` cut where ``labels`` (one per character) changes: (run, its label) in order."""
+    out: list[tuple[str, Any]] = []
     i = 0
     while i < len(text):
         j = i
-        while j < len(text) and kind[j] == kind[i]:
+        while j < len(text) and labels[j] == labels[i]:
             j += 1
-        out.append((text[i:j], kind[i]))
+        out.append((text[i:j], labels[i]))
         i = j
     return out
 
