@@ -362,6 +362,24 @@ def test_findings_are_marked_filtered_and_never_exported(browser: Any, tmp_path:
     assert export(browser, 0) == mt  # findings are shown, never applied
 
 
+def test_suspect_words_are_marked_only_where_no_rewrite_touched(browser: Any, tmp_path: Path) -> None:
+    from mtfix.text.spans import WordScore
+
+    [r] = correct(["This offer suck. Nothing 🎉 came to the feast."], ["words.txt"])
+    first, second = r.sentences
+    assert first.edits and not second.edits
+    words = lambda s, bad: tuple(  # noqa: E731 - every word of s, those in bad suspect
+        WordScore(s.start + i, s.start + i + len(w), w not in bad, 0.9 if w in bad else 0.1)
+        for i, w in ((s.source.index(w), w) for w in s.source.rstrip(".").split()))
+    r = replace(r, sentences=(replace(first, words=words(first, {"offer"})),
+                              replace(second, words=words(second, {"feast"}))))
+    open_page(browser, render([r], "html"), tmp_path / "words.html")
+    marks = browser.find_elements("css selector", ".row mark.suspect")
+    assert [m.text for m in marks] == ["feast"]  # after an emoji: offsets are code points
+    assert marks[0].get_attribute("title") == "P(BAD) 0.90"
+    assert export(browser, 0) == r.source  # nothing decided, nothing changed
+
+
 def test_five_thousand_sentences_load_and_accept_all(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.keys import Keys
 
